@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace PromptIntern.Data;
+
+/// <summary>Reads and writes task datasets in the kit's JSONL schema (id, query, answer, task-specific keys).</summary>
+public static class JsonlDataset
+{
+    /// <summary>Loads every row; the first problem (bad JSON, missing or empty field, duplicate id) throws a <see cref="DataFormatException"/>.</summary>
+    public static IReadOnlyList<TaskExample> Load(string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
+        var rows = new List<TaskExample>();
+        var seen = new Dictionary<string, int>();
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var row = Parse(path, lineNo, line);
+            if (seen.TryGetValue(row.Id, out int first))
+                throw new DataFormatException(path, lineNo, "id", $"duplicate id '{row.Id}' (first seen on line {first})");
+            seen[row.Id] = lineNo;
+            rows.Add(row);
+        }
+        if (rows.Count == 0) throw new DataFormatException(path, 0, "file", "no rows");
+        return rows;
+    }
+
+    /// <summary>Parses one JSONL line into a row, naming file, line and field on failure.</summary>
+    public static TaskExample Parse(string path, int lineNo, string line)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(line); }
+        catch (JsonException e) { throw new DataFormatException(path, lineNo, "(json)", $"malformed JSON: {e.Message}"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNo, "(json)", "line is not a JSON object");
+            string Required(string field, bool allowEmpty = false)
+            {
+                if (!root.TryGetProperty(field, out var v)) throw new DataFormatException(path, lineNo, field, "missing");
+                if (v.ValueKind != JsonValueKind.String) throw new DataFormatException(path, lineNo, field, $"must be a string, found {v.ValueKind}");
+                var s = v.GetString()!;
+                if (!allowEmpty && string.IsNullOrWhiteSpace(s)) throw new DataFormatException(path, lineNo, field, "empty");
+                return s;
+            }
+            var id = Required("id");
+            var query = Required("query");
+            var answer = Required("answer");
+            var extra = new Dictionary<string, JsonElement>();
+            foreach (var p in root.EnumerateObject())
+                if (p.Name is not ("id" or "query" or "answer")) extra[p.Name] = p.Value.Clone();
+            return new TaskExample(id, query, answer, extra);
+        }
+    }
+
+    /// <summary>Writes rows atomically (temp file, then move).</summary>
+    public static void Save(string path, IEnumerable<TaskExample> rows)
+    {
+        AtomicFile.WriteLines(path, rows.Select(ToJson));
+    }
+
+    public static string ToJson(TaskExample e)
+    {
+        var obj = new Dictionary<string, object> { ["id"] = e.Id, ["query"] = e.Query, ["answer"] = e.Answer };
+        foreach (var (k, v) in e.Extra) obj[k] = v;
+        return JsonSerializer.Serialize(obj);
+    }
+}

@@ -1,0 +1,26 @@
+namespace PromptIntern.Data;
+
+/// <summary>Finds the kit's data/ and results/ folders: $PROMPTINTERN_HOME, else the nearest ancestor of the
+/// working directory or of the running assembly that holds PromptIntern.sln.</summary>
+public static class KitPaths
+{
+    static string? _root;
+
+    public static string Root => _root ??= FindRoot();
+
+    public static string Data => Path.Combine(Root, "data");
+    public static string Results => Path.Combine(Root, "results");
+
+    /// <summary>data/&lt;task&gt;/&lt;split&gt;.jsonl</summary>
+    public static string Split(string task, string split) => Path.Combine(Data, TaskName.Parse(task), split + ".jsonl");
+
+    static string FindRoot()
+    {
+        var env = Environment.GetEnvironmentVariable("PROMPTINTERN_HOME");
+        if (!string.IsNullOrEmpty(env)) return Path.GetFullPath(env);
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "PromptIntern.sln"))) return d.FullName;
+        throw new DirectoryNotFoundException("cannot find the kit root (PromptIntern.sln); set PROMPTINTERN_HOME");
+    }
+}
