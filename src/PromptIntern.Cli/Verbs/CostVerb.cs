@@ -35,7 +35,7 @@ public sealed class CostVerb : IVerb
                 }
                 Print(one, evalPath, r.GetValue(shots), price, r.GetValue(queries), r.GetValue(keep));
             }
-            CliConsole.Out.MarkupLine($"Prices: {Markup.Escape(table.Path)} ({Markup.Escape(price.Model)}: {Markup.Escape(price.Source)}; as of {price.AsOf:yyyy-MM-dd}).");
+            CliConsole.Out.MarkupLine($"Prices: {Markup.Escape(DataVerb.RelativeToKit(table.Path))} ({Markup.Escape(price.Model)}: {Markup.Escape(price.Source)}; as of {price.AsOf:yyyy-MM-dd}).");
             CliConsole.Out.MarkupLine("Paper's claim, for comparison (Zou et al., 2024, abstract): input tokens reduced by over 90%, inference cost by 88.3%.");
             return 0;
         }));

@@ -27,7 +27,7 @@ public static class LayoutCostComparison
         var layouts = new (string Name, string Description, Func<TaskExample, PromptParts> Build)[]
         {
             (Full, "template + shots + query (fine-tuned with the full prompt)", e => new PromptParts(template, shots(e), TaskFormat.QueryText(task, e))),
-            (TemplateTruncated, $"first {templateKeep:P0} of template tokens + shots + query (truncation stand-in for a compressor)",
+            (TemplateTruncated, $"first {templateKeep * 100:0.#}% of template tokens + shots + query (truncation stand-in for a compressor)",
                 e => new PromptParts(truncated, shots(e), TaskFormat.QueryText(task, e))),
             (QueryOnly, "query only (PromptIntern inference)", e => PromptParts.QueryOnly(TaskFormat.QueryText(task, e))),
         };
