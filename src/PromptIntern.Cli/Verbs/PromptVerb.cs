@@ -21,9 +21,23 @@ public sealed class PromptVerb : IVerb
         var show = new Command("show", "render one prompt and print its tokens per part (o200k_base and cl100k_base)");
         foreach (var o in new Option[] { task, shots, id, evalFile, format }) show.Options.Add(o);
         show.SetAction(r => CliErrors.Run(() => Show(TaskName.Parse(r.GetValue(task)!), r.GetValue(shots), r.GetValue(id), r.GetValue(evalFile), r.GetValue(format)!)));
+        var templates = new Command("templates", "tokens of each task's instruction template under each cost tokenizer, and its forced spans");
+        templates.SetAction(_ => CliErrors.Run(Templates));
         var prompt = new Command("prompt", "inspect prompts");
         prompt.Subcommands.Add(show);
+        prompt.Subcommands.Add(templates);
         return prompt;
+    }
+
+    static int Templates()
+    {
+        CliTable.Print("Instruction templates (data/templates/<task>.md)", ["task", "chars", .. CostTokenizer.Known, "forced spans"],
+            TaskName.All.Select(t => (IReadOnlyList<string>)
+            [
+                t, CliTable.Num(TaskTemplates.Get(t).Length), .. CostTokenizer.Known.Select(n => CliTable.Num(CostTokenizer.Get(n).CountTokens(TaskTemplates.Get(t)))),
+                string.Join("; ", TaskTemplates.ForcedSpans(t)),
+            ]));
+        return 0;
     }
 
     static int Show(string task, int shots, string? id, string? evalFile, string format)

@@ -92,4 +92,13 @@ public class CliVerbTests
         Assert.Contains("gpt-3.5-turbo-ft", output);
         Assert.Contains("1000000", output);
     }
+
+    [Fact]
+    public void PromptTemplates_ListsEveryTaskUnderBothTokenizers()
+    {
+        var (code, output) = Run("prompt", "templates");
+        Assert.Equal(0, code);
+        foreach (var s in new[] { "nl2bash", "mbpp", "nl2formula", "o200k_base", "cl100k_base", "### Answer:" })
+            Assert.Contains(s, output);
+    }
 }
