@@ -32,7 +32,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         {
             if (name.EndsWith("layernorm.weight") || name.EndsWith("norm.weight")) continue; // ones
             var std = name.EndsWith("o_proj.weight") || name.EndsWith("down_proj.weight") ? residualStd : 0.02;
-            nn.init.normal_(p, 0, std, gen);
+            p.copy_(randn(p.shape, generator: gen) * std); // (nn.init.normal_ ignores its generator in TorchSharp 0.107)
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class LoraAdapter
             using (no_grad())
             {
                 var bound = 1.0 / Math.Sqrt(w.shape[1]); // = kaiming_uniform(a=sqrt(5)), PEFT's default for A
-                nn.init.uniform_(a.weight!, -bound, bound, gen);
+                a.weight!.copy_((rand(a.weight!.shape, generator: gen) * 2 - 1) * bound);
                 nn.init.zeros_(b.weight!);
             }
             var drop = nn.Dropout(config.Dropout);
