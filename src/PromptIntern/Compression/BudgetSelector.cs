@@ -11,9 +11,11 @@ public static class BudgetSelector
     public static bool[] Select(PromptDocument doc, UnitPlan plan, int targetTokens)
     {
         var n = doc.Units.Count;
+        // Units the coarse filter excluded come last: they are used only when everything else fits and the
+        // budget is still not reached, so the requested rate is met even when coarse selection cut too deep.
         var candidates = Enumerable.Range(0, n)
-            .Where(u => !doc.Forced[u] && !plan.Excluded[u])
-            .OrderByDescending(u => plan.Priority[u]).ThenBy(u => u)
+            .Where(u => !doc.Forced[u])
+            .OrderBy(u => plan.Excluded[u]).ThenByDescending(u => plan.Priority[u]).ThenBy(u => u)
             .ToArray();
 
         int Count(bool[] mask) => doc.Counter.CountTokens(UnitJoiner.Join(doc, mask, plan.PartOrder));

@@ -63,7 +63,7 @@ static class Budget
     /// <summary>Tokens left for droppable units once forced units (and part separators) are paid for.</summary>
     public static double Compressible(PromptDocument doc, int targetTokens)
     {
-        var forced = Enumerable.Range(0, doc.Units.Count).Where(u => doc.Forced[u]).Sum(u => doc.UnitTokens[u]);
+        var forced = doc.TokenScale * Enumerable.Range(0, doc.Units.Count).Where(u => doc.Forced[u]).Sum(u => doc.UnitTokens[u]);
         return Math.Max(0, targetTokens - forced - (doc.Parts.Count - 1));
     }
 

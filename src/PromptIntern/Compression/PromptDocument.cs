@@ -27,10 +27,15 @@ public sealed class PromptDocument
     /// <summary>Tokens each unit costs alone (an estimate: the budget itself is checked on the joined text).</summary>
     public int[] UnitTokens { get; }
     public ITokenCounter Counter { get; }
+    /// <summary>Tokens of the whole text per token of its units counted alone (units alone count a little
+    /// more: merges across unit edges are lost); multiplies unit-token sums into budget estimates.</summary>
+    public double TokenScale { get; }
 
     PromptDocument(string text, List<PromptPart> parts, List<LexicalUnit> units, int[] unitPart, bool[] forced, int[] unitTokens, ITokenCounter counter)
     {
         Text = text; Parts = parts; Units = units; UnitPart = unitPart; Forced = forced; UnitTokens = unitTokens; Counter = counter;
+        var sum = unitTokens.Sum();
+        TokenScale = sum == 0 ? 1 : counter.CountTokens(text) / (double)sum;
     }
 
     public string UnitText(int u) => Text.Substring(Units[u].Start, Units[u].Length);

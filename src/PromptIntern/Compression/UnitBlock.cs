@@ -9,8 +9,8 @@ public sealed record UnitBlock(int Part, int FirstUnit, int UnitCount, double Ra
     public string Text(PromptDocument doc) => UnitCount == 0 ? ""
         : doc.Text.Substring(doc.Units[FirstUnit].Start, doc.Units[FirstUnit + UnitCount - 1].End - doc.Units[FirstUnit].Start);
 
-    /// <summary>Counted tokens of the block's units that may be dropped.</summary>
-    public int DroppableTokens(PromptDocument doc) => Units.Where(u => !doc.Forced[u]).Sum(u => doc.UnitTokens[u]);
+    /// <summary>Estimated counted tokens of the block's units that may be dropped.</summary>
+    public double DroppableTokens(PromptDocument doc) => doc.TokenScale * Units.Where(u => !doc.Forced[u]).Sum(u => doc.UnitTokens[u]);
 
     /// <summary>One block per part.</summary>
     public static UnitBlock OfPart(PromptDocument doc, int part) =>
