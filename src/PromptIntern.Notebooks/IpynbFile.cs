@@ -50,6 +50,11 @@ public static class IpynbFile
     }
 
     /// <summary>Writes the notebook as Jupyter JSON atomically (a reader never sees half a file).</summary>
-    public static void Save(InteractiveDocument document, string path) =>
+    public static void Save(InteractiveDocument document, string path)
+    {
+        // Parse leaves the polyglot_notebook metadata as a plain dictionary, which the serializer cannot merge
+        // into; dropping it lets the serializer write the kernel info afresh (a C#-only notebook has nothing else).
+        document.Metadata.Remove("polyglot_notebook");
         AtomicFile.WriteAllText(path, Notebook.ToJupyterJson(document, CSharpKernel));
+    }
 }

@@ -16,8 +16,10 @@ public static class PlotlyHtml
     /// <summary>A whole HTML document (head, body) showing the chart; nothing is fetched from the network.</summary>
     public static string ToStandaloneHtml(GenericChart chart) => GenericChart.toEmbeddedHTML(Inline(chart));
 
-    /// <summary>A &lt;div&gt; plus the inline scripts that draw the chart: for a notebook output cell.</summary>
-    public static string ToFragment(GenericChart chart) => GenericChart.toChartHTML(Inline(chart));
+    /// <summary>A &lt;div&gt; plus scripts that draw the chart, plotly.js included (about 3.6 MB): a notebook output
+    /// that renders offline on its own, whatever ran before it.</summary>
+    public static string ToSelfContainedFragment(GenericChart chart) =>
+        $"<script type=\"text/javascript\">{PlotlyJs}</script>\n{GenericChart.toChartHTML(chart)}";
 
     /// <summary>The same chart with plotly.js referenced as <see cref="PlotlyJSReference.Full"/> (inlined).</summary>
     public static GenericChart Inline(GenericChart chart) =>
