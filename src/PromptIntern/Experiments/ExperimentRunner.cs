@@ -40,12 +40,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         {
             var plan = PlanPresets.Get(group.Key) with { Epochs = preset.Epochs };
             var pending = group.Where(m => Force || !File.Exists(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))).ToList();
-            results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))));
+            results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))!));
             if (pending.Count == 0) continue;
             Report(setup.Task, $"curriculum {plan.Name}");
             var curriculum = builder.Build(setup.Train, plan);
             using var lm = CausalLanguageModel.Load(ModelDirectory, device);
-            var runDir = Path.Combine(RunsRoot, ExperimentId.For(setup.Task, "train-" + plan.Name, ModelName, seed, TrainConfig(setup, plan)));
+            var runDir = Path.Combine(RunsRoot, ExperimentId.For(preset.Name, setup.Task, "train-" + plan.Name, ModelName, seed, TrainConfig(setup, plan)));
             var stages = ProgressiveTrainer.Train(lm, curriculum, TrainOptionsFor(seed), runDir,
                 new Progress<(int Stage, TrainingProgress P)>(x => progress?.Report(new(setup.Task,
                     $"train {plan.Name} stage {x.Stage}/{curriculum.Stages.Count}", x.P.Step, x.P.MaxSteps, x.P.Loss))));
@@ -58,7 +58,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModelDirectory));
 
     public string IdFor(TaskSetup setup, MethodSpec method, int seed) =>
-        ExperimentId.For(setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanPresets.Get(method.Plan)) });
+        ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanPresets.Get(method.Plan)) });
 
     object TrainConfig(TaskSetup setup, InternalizationPlan plan) => new
     {
