@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PromptIntern.Data;
@@ -8,7 +9,8 @@ namespace PromptIntern.Curriculum;
 /// <summary>Writes a stage's items as fine-tuning JSONL (one example per line) for hosted or distributed stacks.</summary>
 public static class FineTuneExporter
 {
-    static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Relaxed escaping keeps quotes, backticks and non-ASCII readable in the files (still valid JSON, one object per line).
+    static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One JSONL line. OpenAI: the system message is the template and is omitted when the template is dropped.</summary>
     public static string ToJsonLine(CurriculumItem item, FineTuneFormat format)

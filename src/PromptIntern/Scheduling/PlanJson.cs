@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PromptIntern.Data;
@@ -78,7 +79,7 @@ public static class PlanJson
             }).ToArray()),
             ["inference"] = new JsonObject { ["template_rate"] = plan.Inference.TemplateRate, ["shots"] = plan.Inference.Shots },
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Validates, then writes atomically.</summary>
