@@ -43,7 +43,7 @@ public static class ProgressiveTrainer
                 LoadWeights(lm, Path.Combine(runDirectory, $"stage-{s}", ModelFolder));
             var pairs = Pairs(stage);
             var options = baseOptions with { MaxSteps = StepsFor(pairs.Count, stage.Epochs, baseOptions), Seed = baseOptions.Seed + s };
-            var stageProgress = progress == null ? null : new Progress<TrainingProgress>(p => progress.Report((s + 1, p)));
+            var stageProgress = progress == null ? null : new StageProgress(s + 1, progress);
             var summary = SupervisedFineTuner.Train(lm, pairs, options, dir, stageProgress, cancel);
             lm.Save(Path.Combine(dir, ModelFolder));
             var record = new StageSummary(s + 1, stage.Name, pairs.Count, stage.Epochs, options.MaxSteps, summary.FinalLoss,
@@ -52,6 +52,12 @@ public static class ProgressiveTrainer
             summaries.Add(record);
         }
         return summaries;
+    }
+
+    /// <summary>Forwards a stage's progress synchronously (Progress&lt;T&gt; would post it to the thread pool, out of order).</summary>
+    sealed class StageProgress(int stage, IProgress<(int, TrainingProgress)> inner) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => inner.Report((stage, value));
     }
 
     static void LoadWeights(CausalLanguageModel lm, string modelDir)
