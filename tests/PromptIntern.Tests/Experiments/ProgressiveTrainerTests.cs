@@ -17,12 +17,12 @@ public class ProgressiveTrainerTests
     static StagedCurriculum TwoStages()
     {
         var plan = new InternalizationPlan("two-stage", "template + 1 shot, then query only",
-            [new PlanStage(1.0, 1), new PlanStage(null, 0)], InferenceLayout.QueryOnly, Epochs: 2).Validate();
+            [new PlanStage(1.0, 1), new PlanStage(null, 0)], InferenceLayout.QueryOnly, Epochs: 4).Validate();
         var builder = new CurriculumBuilder("Answer with one bash command.", new TruncationTemplateCompressor(), new Bm25Retriever(Train));
         return builder.Build(Train, plan);
     }
 
-    static TrainOptions Options => new() { MicroBatchSize = 4, MaxSeqLength = 128, LearningRate = 3e-3, WarmupSteps = 1, LogInterval = 1, SaveInterval = 2 };
+    static TrainOptions Options => new() { MicroBatchSize = 4, MaxSeqLength = 96, LearningRate = 3e-3, WarmupSteps = 1, LogInterval = 1, SaveInterval = 2 };
 
     static float[] Weights(CausalLanguageModel lm) =>
         lm.Model.parameters().SelectMany(p => p.detach().cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray()).ToArray();
@@ -36,7 +36,7 @@ public class ProgressiveTrainerTests
         var dir = TempDir();
         var summaries = ProgressiveTrainer.Train(lm, curriculum, Options, dir);
         Assert.Equal(2, summaries.Count);
-        Assert.All(summaries, s => Assert.Equal(ProgressiveTrainer.StepsFor(12, 1, Options), s.Steps));
+        Assert.All(summaries, s => Assert.Equal(ProgressiveTrainer.StepsFor(12, 2, Options), s.Steps));
         using var afterStage1 = CausalLanguageModel.Load(Path.Combine(dir, "stage-1", ProgressiveTrainer.ModelFolder));
         var stage1 = Weights(afterStage1);
         var stage2 = Weights(lm);
