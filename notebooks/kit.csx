@@ -1,0 +1,18 @@
+// Loads the PromptIntern kit into a notebook: the first code cell of every notebook is `#load "kit.csx"`.
+// Paths are relative to notebooks/, the kernel's working directory both in VS Code (Polyglot starts the kernel in
+// the notebook's folder) and in `promptintern notebooks run`. Build the kit first: `./promptintern --help` or
+// `dotnet build PromptIntern.sln -c Release`; src/PromptIntern.Cli/bin/Release/net10.0 then holds PromptIntern.dll and
+// every dependency beside it, so #r of the dll resolves them.
+#r "../src/PromptIntern.Cli/bin/Release/net10.0/PromptIntern.dll"
+#r "../src/PromptIntern.Cli/bin/Release/net10.0/Deedle.dll"
+#r "../src/PromptIntern.Cli/bin/Release/net10.0/Plotly.NET.dll"
+#r "../src/PromptIntern.Cli/bin/Release/net10.0/Plotly.NET.CSharp.dll"
+#r "../src/PromptIntern.Cli/bin/Release/net10.0/TorchSharp.dll"
+
+// TorchSharp looks for its native library beside TorchSharp.dll and, failing that, copies an unpatched one from the
+// NuGet cache; loading the build's copy (patched for Debian 12's libstdc++, see environment.md) first avoids both.
+System.Runtime.InteropServices.NativeLibrary.Load(System.IO.Path.GetFullPath(
+    "../src/PromptIntern.Cli/bin/Release/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so"));
+
+// quick (CPU-sized runs; the default, also in VS Code) or full (reads GPU results); `promptintern notebooks run --preset` sets it.
+var preset = Environment.GetEnvironmentVariable("PROMPTINTERN_PRESET") ?? "quick";
