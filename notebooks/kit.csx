@@ -9,10 +9,13 @@
 #r "../src/PromptIntern.Cli/bin/Release/net10.0/Plotly.NET.CSharp.dll"
 #r "../src/PromptIntern.Cli/bin/Release/net10.0/TorchSharp.dll"
 
-// TorchSharp looks for its native library beside TorchSharp.dll and, failing that, copies an unpatched one from the
-// NuGet cache; loading the build's copy (patched for Debian 12's libstdc++, see environment.md) first avoids both.
-System.Runtime.InteropServices.NativeLibrary.Load(System.IO.Path.GetFullPath(
-    "../src/PromptIntern.Cli/bin/Release/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so"));
+// A host that ships TorchSharp itself (`promptintern notebooks run`, the tests) already resolves its natives from its
+// deps.json; loading a second libtorch there would crash. A host without it (VS Code's kernel) makes TorchSharp look
+// beside TorchSharp.dll and then copy an unpatched library from the NuGet cache, so load the build's copy (patched
+// for Debian 12's libstdc++, see environment.md) first.
+if (System.IO.Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) != System.IO.Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory))
+    System.Runtime.InteropServices.NativeLibrary.Load(System.IO.Path.GetFullPath(
+        "../src/PromptIntern.Cli/bin/Release/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so"));
 
 // quick (CPU-sized runs; the default, also in VS Code) or full (reads GPU results); `promptintern notebooks run --preset` sets it.
 var preset = Environment.GetEnvironmentVariable("PROMPTINTERN_PRESET") ?? "quick";
