@@ -4,7 +4,8 @@ using Xunit;
 
 namespace PromptIntern.Tests.Notebooks;
 
-/// <summary>Every committed notebook under notebooks/ runs to the end on the quick preset (outputs are not written back).</summary>
+/// <summary>Every committed notebook under notebooks/ runs to the end on the quick preset and exports something
+/// (outputs are not written back; exports go to a temp folder).</summary>
 public sealed class KitNotebooksTests
 {
     static string Folder => Path.Combine(KitPaths.Root, "notebooks");
@@ -31,7 +32,15 @@ public sealed class KitNotebooksTests
             Assert.Empty(Found());
             return;
         }
-        var result = await NotebookRunner.RunAsync(Path.Combine(Folder, name), new NotebookRunOptions(NotebookPreset.Quick, WriteOutputs: false));
-        Assert.True(result.CodeCellsRun > 0, $"{name} has no code cells");
+        // Exports go to a temp folder so a test run leaves the committed results/ untouched.
+        var results = Directory.CreateTempSubdirectory("promptintern-nbresults-").FullName;
+        try
+        {
+            var result = await NotebookRunner.RunAsync(Path.Combine(Folder, name),
+                new NotebookRunOptions(NotebookPreset.Quick, WriteOutputs: false, ResultsDirectory: results));
+            Assert.True(result.CodeCellsRun > 0, $"{name} has no code cells");
+            Assert.NotEmpty(Directory.EnumerateFiles(results, "*", SearchOption.AllDirectories));
+        }
+        finally { Directory.Delete(results, recursive: true); }
     }
 }
