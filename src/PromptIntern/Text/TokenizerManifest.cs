@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PromptIntern.Data;
+
+namespace PromptIntern.Text;
+
+/// <summary>The record written beside a trained tokenizer (manifest.json): what it was trained on, with which settings,
+/// how long it took, how well it compresses each task, and who built it when.</summary>
+public sealed record TokenizerManifest(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("vocab_size")] int VocabSize,
+    [property: JsonPropertyName("merges")] int Merges,
+    [property: JsonPropertyName("special_tokens")] IReadOnlyDictionary<string, int> SpecialTokens,
+    [property: JsonPropertyName("pre_tokenizer_pattern")] string Pattern,
+    [property: JsonPropertyName("min_pair_frequency")] int MinPairFrequency,
+    [property: JsonPropertyName("training_seconds")] double TrainingSeconds,
+    [property: JsonPropertyName("training_threads")] int TrainingThreads,
+    [property: JsonPropertyName("corpus")] CorpusManifest? Corpus,
+    [property: JsonPropertyName("compression")] IReadOnlyList<TokenizerCompression> Compression,
+    [property: JsonPropertyName("tool_version")] string ToolVersion,
+    [property: JsonPropertyName("git_commit")] string GitCommit,
+    [property: JsonPropertyName("machine")] string Machine,
+    [property: JsonPropertyName("date")] string Date)
+{
+    public const string FileName = "manifest.json";
+
+    public static TokenizerManifest Create(ModelTokenizer t, BpeTrainerOptions options, TimeSpan trainingTime,
+        CorpusManifest? corpus, IReadOnlyList<TokenizerCompression> compression)
+    {
+        var run = RunProvenance.Capture();
+        return new TokenizerManifest(t.Name, t.VocabSize, t.Model.Merges.Count,
+            new SortedDictionary<string, int>(t.Model.SpecialTokens.ToDictionary(), StringComparer.Ordinal),
+            t.Model.Pattern, options.MinPairFrequency, Math.Round(trainingTime.TotalSeconds, 1), 1,
+            corpus, compression, run.ToolVersion, run.GitCommit, run.Machine, run.Date);
+    }
+
+    public void Write(string dir) =>
+        AtomicFile.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, HfTokenizerJson.JsonOut));
+}
