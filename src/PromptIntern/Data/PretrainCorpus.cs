@@ -131,6 +131,7 @@ public static class PretrainCorpus
         var seen = new HashSet<string>();
         long used = 0, packageCap = (long)(sourceBudget * o.MaxPackageShare);
         int count = 0, misfits = 0, skippedUnknown = 0;
+        var fullPackages = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Shuffled(files, o.Seed, name))
         {
             cancel.ThrowIfCancellationRequested();
@@ -138,13 +139,14 @@ public static class PretrainCorpus
             var package = owners.Owner(file) ?? "unknown";
             var license = package == "unknown" ? "unknown" : owners.License(package).Main;
             if (o.RequireKnownLicense && license == "unknown") { skippedUnknown++; continue; }
-            if (perPackage.GetValueOrDefault(package).Bytes >= packageCap) continue;
+            if (fullPackages.Contains(package)) continue;
             var roff = ReadManSource(file);
             if (roff is null || roff.StartsWith(".so ", StringComparison.Ordinal)) continue; // unreadable or an alias
             var text = Cap(RoffText.ToPlainText(roff), o.MaxDocumentBytes);
             if (text.Length < o.MinDocumentChars || !seen.Add(Hash(text))) continue;
             long size = Encoding.UTF8.GetByteCount(text);
-            if (used + size > sourceBudget || perPackage.GetValueOrDefault(package).Bytes + size > packageCap || !budget.TryTake(text)) { misfits++; continue; }
+            if (perPackage.GetValueOrDefault(package).Bytes + size > packageCap) { fullPackages.Add(package); continue; }
+            if (used + size > sourceBudget || !budget.TryTake(text)) { misfits++; continue; }
             misfits = 0;
             used += size;
             count++;
