@@ -124,11 +124,12 @@ public sealed class TokenizerVerb : IVerb
 
     static void ShowStats(IReadOnlyList<TokenizerCompression> stats)
     {
-        var table = new Table().AddColumns("task", "split", "rows", "chars/token", "o200k chars/token", "query tokens", "answer tokens", "doc tokens", "template tokens (o200k)");
+        var table = new Table().AddColumns("task", "split", "rows", "chars/tok", "o200k", "query", "answer", "doc", "template (o200k)")
+            .Caption("chars per token on query+answer documents (o200k_base alongside); mean tokens per query, answer, document; template tokens");
         foreach (var s in stats)
             table.AddRow(s.Task, s.Split, s.Examples.ToString(), s.CharsPerToken.ToString("F2"), s.O200kCharsPerToken.ToString("F2"),
                 s.MeanQueryTokens.ToString("F1"), s.MeanAnswerTokens.ToString("F1"), s.MeanDocumentTokens.ToString("F1"),
-                s.TemplateTokens is null ? "(no template)" : $"{s.TemplateTokens} ({s.O200kTemplateTokens})");
+                s.TemplateTokens is null ? "-" : $"{s.TemplateTokens} ({s.O200kTemplateTokens})");
         AnsiConsole.Write(table);
     }
 
