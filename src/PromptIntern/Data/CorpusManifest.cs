@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json.Serialization;
+using PromptIntern.Evaluation;
 
 namespace PromptIntern.Data;
 
@@ -13,13 +15,16 @@ public sealed record CorpusDocument(
 public sealed record CorpusManifest(
     [property: JsonPropertyName("tool")] string Tool,
     [property: JsonPropertyName("tool_version")] string ToolVersion,
-    [property: JsonPropertyName("git_commit")] string GitCommit,
-    [property: JsonPropertyName("machine")] string Machine,
-    [property: JsonPropertyName("date")] string Date,
+    [property: JsonPropertyName("provenance")] RunProvenance Provenance,
     [property: JsonPropertyName("options")] CorpusManifestOptions Options,
     [property: JsonPropertyName("documents")] int Documents,
     [property: JsonPropertyName("bytes")] long Bytes,
-    [property: JsonPropertyName("sources")] IReadOnlyList<CorpusSource> Sources);
+    [property: JsonPropertyName("sources")] IReadOnlyList<CorpusSource> Sources)
+{
+    /// <summary>The kit's informational version (with the commit it was built from).</summary>
+    public static string KitVersion =>
+        typeof(CorpusManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+}
 
 public sealed record CorpusManifestOptions(
     [property: JsonPropertyName("max_bytes")] long MaxBytes,

@@ -74,8 +74,7 @@ public static class PretrainCorpus
         sources.Add(AddPython(o, docs, budget, budget.Left, progress, cancel));
 
         Shuffle(docs, new Random(o.Seed));
-        var run = RunProvenance.Capture();
-        var manifest = new CorpusManifest("promptintern corpus build", run.ToolVersion, run.GitCommit, run.Machine, run.Date,
+        var manifest = new CorpusManifest("promptintern corpus build", CorpusManifest.KitVersion, Evaluation.RunProvenance.Capture(),
             new CorpusManifestOptions(o.MaxBytes, o.ManPageShare, o.MaxPackageShare, o.RequireKnownLicense, o.MaxDocumentBytes, o.MinDocumentChars, o.ManSections, o.Seed),
             docs.Count, budget.Used, sources);
         return (docs, manifest);
@@ -91,7 +90,7 @@ public static class PretrainCorpus
         long bytes = 0;
         foreach (var row in Shuffled(rows, o.Seed, task))
         {
-            var text = RenderTaskDocument(row);
+            var text = RenderTaskDocument(task, row);
             if (!budget.TryTake(text)) continue;
             docs.Add(new CorpusDocument($"{task}/{row.Id}", task, license, text));
             count++;
@@ -101,13 +100,10 @@ public static class PretrainCorpus
         return new CorpusSource(task, path, "ok", rows.Count, count, bytes, license, "train split only", null);
     }
 
-    /// <summary>A task example as a training document: the query-only prompt the model will see, then the answer.</summary>
-    public static string RenderTaskDocument(TaskExample row)
-    {
-        // MBPP shows its test asserts with the problem, so the expected function name is known (as in the MBPP paper).
-        var query = row.Tests.Count == 0 ? row.Query : row.Query.Trim() + "\n" + string.Join("\n", row.Tests);
-        return PromptRenderer.ToText(PromptParts.QueryOnly(query)) + row.Answer.Trim() + "\n";
-    }
+    /// <summary>A task example as a training document: the query-only prompt the model will see (as
+    /// <see cref="TaskFormat.QueryText"/> words it), then the answer.</summary>
+    public static string RenderTaskDocument(string task, TaskExample row) =>
+        PromptRenderer.ToText(PromptParts.QueryOnly(TaskFormat.QueryText(task, row))) + TaskFormat.AnswerText(task, row) + "\n";
 
     static CorpusSource AddManPages(PretrainCorpusOptions o, List<CorpusDocument> docs, Budget budget, long sourceBudget,
         IProgress<CorpusProgress>? progress, CancellationToken cancel)

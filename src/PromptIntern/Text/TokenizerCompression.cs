@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Microsoft.ML.Tokenizers;
 using PromptIntern.Data;
+using PromptIntern.Prompts;
 
 namespace PromptIntern.Text;
 
@@ -18,24 +18,23 @@ public sealed record TokenizerCompression(
     [property: JsonPropertyName("o200k_chars_per_token")] double O200kCharsPerToken,
     [property: JsonPropertyName("o200k_template_tokens")] int? O200kTemplateTokens)
 {
-    static readonly Lazy<Tokenizer> O200k = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
-
     /// <summary>Measures <paramref name="tokenizer"/> on the rows of <paramref name="splitPath"/>, rendered as the corpus
-    /// renders task documents; <paramref name="templatePath"/>, when it exists, is the task's instruction template.</summary>
+    /// renders task documents (queries as <see cref="TaskFormat.QueryText"/> words them); <paramref name="templatePath"/>,
+    /// when it exists, is the task's instruction template (data/templates/&lt;task&gt;.md).</summary>
     public static TokenizerCompression Measure(ModelTokenizer tokenizer, string task, string split, string splitPath, string? templatePath)
     {
         var rows = JsonlDataset.Load(splitPath);
         long chars = 0, tokens = 0, refTokens = 0, queryTokens = 0, answerTokens = 0;
         foreach (var row in rows)
         {
-            var doc = PretrainCorpus.RenderTaskDocument(row);
+            var doc = PretrainCorpus.RenderTaskDocument(task, row);
             chars += doc.Length;
             tokens += tokenizer.Encode(doc).Length;
-            refTokens += O200k.Value.CountTokens(doc);
-            queryTokens += tokenizer.Encode(row.Query).Length;
-            answerTokens += tokenizer.Encode(row.Answer).Length;
+            refTokens += CostTokenizer.O200k.CountTokens(doc);
+            queryTokens += tokenizer.Encode(TaskFormat.QueryText(task, row)).Length;
+            answerTokens += tokenizer.Encode(TaskFormat.AnswerText(task, row)).Length;
         }
-        string? template = templatePath is not null && File.Exists(templatePath) ? File.ReadAllText(templatePath) : null;
+        string? template = templatePath is not null && File.Exists(templatePath) ? File.ReadAllText(templatePath).Trim() : null;
         return new TokenizerCompression(task, split, rows.Count,
             Math.Round((double)chars / tokens, 3),
             Math.Round((double)queryTokens / rows.Count, 2),
@@ -43,6 +42,6 @@ public sealed record TokenizerCompression(
             Math.Round((double)tokens / rows.Count, 2),
             template is null ? null : tokenizer.Encode(template).Length,
             Math.Round((double)chars / refTokens, 3),
-            template is null ? null : O200k.Value.CountTokens(template));
+            template is null ? null : CostTokenizer.O200k.CountTokens(template));
     }
 }

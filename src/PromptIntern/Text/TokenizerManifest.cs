@@ -18,20 +18,17 @@ public sealed record TokenizerManifest(
     [property: JsonPropertyName("corpus")] CorpusManifest? Corpus,
     [property: JsonPropertyName("compression")] IReadOnlyList<TokenizerCompression> Compression,
     [property: JsonPropertyName("tool_version")] string ToolVersion,
-    [property: JsonPropertyName("git_commit")] string GitCommit,
-    [property: JsonPropertyName("machine")] string Machine,
-    [property: JsonPropertyName("date")] string Date)
+    [property: JsonPropertyName("provenance")] Evaluation.RunProvenance Provenance)
 {
     public const string FileName = "manifest.json";
 
     public static TokenizerManifest Create(ModelTokenizer t, BpeTrainerOptions options, TimeSpan trainingTime,
         CorpusManifest? corpus, IReadOnlyList<TokenizerCompression> compression)
     {
-        var run = RunProvenance.Capture();
         return new TokenizerManifest(t.Name, t.VocabSize, t.Model.Merges.Count,
             new SortedDictionary<string, int>(t.Model.SpecialTokens.ToDictionary(), StringComparer.Ordinal),
             t.Model.Pattern, options.MinPairFrequency, Math.Round(trainingTime.TotalSeconds, 1), 1,
-            corpus, compression, run.ToolVersion, run.GitCommit, run.Machine, run.Date);
+            corpus, compression, CorpusManifest.KitVersion, Evaluation.RunProvenance.Capture());
     }
 
     public void Write(string dir) =>

@@ -50,7 +50,7 @@ public class PretrainCorpusTests
             """{"id": "mbpp-1", "query": "Write a function to add.", "answer": "def add(a, b):\n    return a + b", "tests": ["assert add(1, 2) == 3"]}""" + "\n");
         var (docs, _) = PretrainCorpus.Build(new PretrainCorpusOptions { DataDir = data, MinDocumentChars = 1 });
         var doc = Assert.Single(docs, d => d.Source == "mbpp");
-        Assert.Equal("### Query:\nWrite a function to add.\nassert add(1, 2) == 3\n### Answer:\ndef add(a, b):\n    return a + b\n", doc.Text);
+        Assert.Equal("### Query:\nWrite a function to add.\nYour code should pass these tests:\nassert add(1, 2) == 3\n### Answer:\ndef add(a, b):\n    return a + b\n", doc.Text);
         Assert.Equal("CC-BY-4.0", doc.License);
     }
 
