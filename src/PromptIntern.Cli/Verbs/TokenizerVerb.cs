@@ -35,6 +35,11 @@ public sealed class TokenizerVerb : IVerb
         sources.AddTo(c);
         c.SetAction(parse =>
         {
+            var provenance = Evaluation.RunProvenance.Capture(new Dictionary<string, object?>
+            {
+                ["vocab_size"] = parse.GetValue(vocabSize), ["min_pair_frequency"] = parse.GetValue(minFreq),
+                ["max_bytes"] = parse.GetValue(maxBytes), ["corpus"] = parse.GetValue(corpusIn) ?? parse.GetValue(corpusOut),
+            });
             string? existing = parse.GetValue(corpusIn), buildInto = parse.GetValue(corpusOut);
             if (existing is null == (buildInto is null))
             {
@@ -67,7 +72,7 @@ public sealed class TokenizerVerb : IVerb
             var dir = parse.GetValue(outDir)!;
             tokenizer.Save(dir);
             var stats = MeasureTasks(tokenizer, parse.GetValue(sources.DataOption)!);
-            TokenizerManifest.Create(tokenizer, trainerOptions, clock.Elapsed, corpusManifest, stats).Write(dir);
+            TokenizerManifest.Create(tokenizer, trainerOptions, clock.Elapsed, corpusManifest, stats, provenance).Write(dir);
             ShowStats(stats);
             AnsiConsole.MarkupLineInterpolated($"Trained [green]{tokenizer.Name}[/]: {tokenizer.VocabSize} tokens, {tokenizer.Model.Merges.Count} merges in {clock.Elapsed.TotalSeconds:F1} s; wrote {dir}");
             return 0;

@@ -22,13 +22,15 @@ public sealed record TokenizerManifest(
 {
     public const string FileName = "manifest.json";
 
+    /// <summary>Pass the <paramref name="provenance"/> captured when the run started: once the tokenizer files are
+    /// overwritten, the working tree would read as dirty.</summary>
     public static TokenizerManifest Create(ModelTokenizer t, BpeTrainerOptions options, TimeSpan trainingTime,
-        CorpusManifest? corpus, IReadOnlyList<TokenizerCompression> compression)
+        CorpusManifest? corpus, IReadOnlyList<TokenizerCompression> compression, Evaluation.RunProvenance provenance)
     {
         return new TokenizerManifest(t.Name, t.VocabSize, t.Model.Merges.Count,
             new SortedDictionary<string, int>(t.Model.SpecialTokens.ToDictionary(), StringComparer.Ordinal),
             t.Model.Pattern, options.MinPairFrequency, Math.Round(trainingTime.TotalSeconds, 1), 1,
-            corpus, compression, CorpusManifest.KitVersion, Evaluation.RunProvenance.Capture());
+            corpus, compression, CorpusManifest.KitVersion, provenance);
     }
 
     public void Write(string dir) =>
