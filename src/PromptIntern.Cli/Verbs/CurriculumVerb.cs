@@ -121,15 +121,24 @@ public sealed class CurriculumVerb : IVerb
         ["command"] = "promptintern " + string.Join(' ', args),
     };
 
+    /// <summary>HEAD's commit, with "-dirty" when the working tree has uncommitted changes.</summary>
     static string GitCommit()
     {
         try
         {
-            var p = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { WorkingDirectory = KitPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true })!;
-            string sha = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? sha : "unknown";
+            string sha = Git("rev-parse HEAD", out int rc);
+            if (rc != 0) return "unknown";
+            return Git("status --porcelain --untracked-files=no", out _).Length > 0 ? sha + "-dirty" : sha;
         }
         catch (System.ComponentModel.Win32Exception) { return "unknown (git not found)"; }
+    }
+
+    static string Git(string args, out int exitCode)
+    {
+        var p = Process.Start(new ProcessStartInfo("git", args) { WorkingDirectory = KitPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string output = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        exitCode = p.ExitCode;
+        return output;
     }
 }
