@@ -34,17 +34,18 @@ public sealed class AbsorbVerb : IVerb
             string evalPath = CommonOptions.EvalPath(r.GetValue(evalFile), t);
             var train = JsonlDataset.Load(trainPath);
             var query = FindQuery(r.GetValue(id)!, evalPath, train, trainPath);
-            IExampleRetriever ret = r.GetValue(retriever)!.Trim().ToLowerInvariant() switch
+            string fixedPath = r.GetValue(shotsFile) ?? Path.Combine(KitPaths.Data, "mbpp", "prompt.jsonl");
+            var (ret, corpus) = r.GetValue(retriever)!.Trim().ToLowerInvariant() switch
             {
-                "bm25" => new Bm25Retriever(train),
-                "fixed" => new FixedShotsRetriever(JsonlDataset.Load(r.GetValue(shotsFile) ?? Path.Combine(KitPaths.Data, "mbpp", "prompt.jsonl"))),
+                "bm25" => ((IExampleRetriever)new Bm25Retriever(train), $"corpus {Path.GetFileName(trainPath)}, {train.Count:N0} rows"),
+                "fixed" => (new FixedShotsRetriever(JsonlDataset.Load(fixedPath)), $"fixed shots from {Path.GetFileName(fixedPath)}"),
                 var other => throw new ArgumentException($"unknown retriever '{other}'; known: bm25, fixed"),
             };
             var hits = ret.Retrieve(query, r.GetValue(shots));
 
             CliConsole.Out.MarkupLine($"[bold]Query[/] {Markup.Escape(query.Id)}:");
             CliConsole.Out.WriteLine(TaskFormat.QueryText(t, query));
-            var table = new Table().Title($"{hits.Count} examples by {ret.Name} (corpus {Markup.Escape(Path.GetFileName(trainPath))}, {train.Count:N0} rows)");
+            var table = new Table().Title($"{hits.Count} examples by {ret.Name} ({Markup.Escape(corpus)})");
             table.AddColumn("rank").AddColumn("id").AddColumn(new TableColumn("score").RightAligned()).AddColumn("query").AddColumn("answer");
             foreach (var h in hits)
                 table.AddRow(h.Rank.ToString(), Markup.Escape(h.Example.Id), h.Score.ToString("0.000"),
