@@ -3,13 +3,14 @@ using Spectre.Console;
 
 namespace PromptIntern.Cli;
 
-/// <summary>Prints a titled table; columns whose cells are all numbers are right-aligned.</summary>
+/// <summary>Prints a titled table (optional caption below it); columns whose cells are all numbers are right-aligned.</summary>
 public static class CliTable
 {
-    public static void Print(string title, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    public static void Print(string title, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? caption = null)
     {
         var data = rows.ToList();
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
+        if (caption != null) table.Caption(Markup.Escape(caption));
         for (int c = 0; c < headers.Count; c++)
         {
             var column = new TableColumn(Markup.Escape(headers[c]));

@@ -48,8 +48,7 @@ public sealed class CostVerb : IVerb
         var train = JsonlDataset.Load(KitPaths.Split(task, "train"));
         var layouts = LayoutCostComparison.Compare(task, evalRows, TaskTemplates.Get(task), e => FirstShots.Select(task, train, shots, e.Id), price, queries, keep);
         CliTable.Print(
-            $"{task}: {CliTable.Num(queries)} queries on {price.Display} (${price.InputPerMillion}/1M in, ${price.OutputPerMillion}/1M out), " +
-            $"tokens by {price.Tokenizer}, mean over {evalRows.Count} rows of {DataVerb.RelativeToKit(evalPath)}, {shots} shots",
+            $"{task}: {CliTable.Num(queries)} queries on {price.Display} (${price.InputPerMillion}/1M in, ${price.OutputPerMillion}/1M out)",
             ["layout", "template", "shots", "query", "input tok/query", "output tok/query", "input $", "output $", "total $", "input saved", "cost saved"],
             layouts.Select(l => (IReadOnlyList<string>)
             [
@@ -57,7 +56,8 @@ public sealed class CostVerb : IVerb
                 CliTable.Num(l.InputTokensPerQuery, 1), CliTable.Num(l.Cost.OutputTokensPerQuery, 1),
                 CliTable.Num(l.Cost.InputCost, 2), CliTable.Num(l.Cost.OutputCost, 2), CliTable.Num(l.Cost.TotalCost, 2),
                 CliTable.Percent(l.InputSavingVsFull), CliTable.Percent(l.CostSavingVsFull),
-            ]));
+            ]),
+            caption: $"tokens by {price.Tokenizer}; mean over {evalRows.Count} rows of {DataVerb.RelativeToKit(evalPath)}; {shots} shots (first rows of train); output = reference answers");
         foreach (var l in layouts) CliConsole.Out.MarkupLine($"  [grey]{Markup.Escape(l.Layout)}: {Markup.Escape(l.Description)}[/]");
     }
 }

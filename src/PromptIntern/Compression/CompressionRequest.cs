@@ -31,6 +31,10 @@ public sealed record CompressionRequest
 
     public bool CompressInstruction { get; init; } = true;
 
+    /// <summary>False: the question only conditions question-aware methods and is not part of the prompt that is
+    /// compressed and counted (used to compress and account for a template alone).</summary>
+    public bool QuestionInPrompt { get; init; } = true;
+
     /// <summary>Input price per 1M tokens of the target model, for <see cref="CompressionResult.Saving"/>; null: no saving reported.</summary>
     public double? InputPricePerMillionTokens { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace PromptIntern.Compression;
@@ -25,10 +26,10 @@ public sealed record CompressionResult
     [JsonPropertyName("saving")] public double? Saving { get; init; }
 
     /// <summary>The original prompt (parts joined by blank lines) that <see cref="Spans"/> index into.</summary>
-    [JsonIgnore] public required string OriginalPrompt { get; init; }
+    [JsonIgnore] public string OriginalPrompt { get; init; } = "";
 
     /// <summary>Kept and dropped stretches of <see cref="OriginalPrompt"/>, in order.</summary>
-    [JsonIgnore] public required IReadOnlyList<CompressionSpan> Spans { get; init; }
+    [JsonIgnore] public IReadOnlyList<CompressionSpan> Spans { get; init; } = [];
 
     [JsonIgnore] public TimeSpan Elapsed { get; init; }
 
@@ -37,6 +38,11 @@ public sealed record CompressionResult
 
     /// <summary>Compressed tokens / origin tokens: the rate achieved.</summary>
     [JsonPropertyName("rate")] public double Rate => OriginTokens == 0 ? 1 : (double)CompressedTokens / OriginTokens;
+
+    /// <summary>One JSON line with LLMLingua's field names (snake_case), typed.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [JsonIgnore] public string RatioText => $"{Ratio:0.0}x";
     [JsonIgnore] public string RateText => $"{Rate * 100:0.0}%";

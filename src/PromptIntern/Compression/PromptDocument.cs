@@ -49,7 +49,7 @@ public sealed class PromptDocument
         if (!string.IsNullOrWhiteSpace(r.Instruction)) pieces.Add((PromptPartKind.Instruction, 0, r.Instruction.Trim(), r.CompressInstruction));
         for (var i = 0; i < r.Contexts.Count; i++)
             if (!string.IsNullOrWhiteSpace(r.Contexts[i])) pieces.Add((PromptPartKind.Context, i, r.Contexts[i].Trim(), true));
-        if (!string.IsNullOrWhiteSpace(r.Question)) pieces.Add((PromptPartKind.Question, 0, r.Question.Trim(), false));
+        if (r.QuestionInPrompt && !string.IsNullOrWhiteSpace(r.Question)) pieces.Add((PromptPartKind.Question, 0, r.Question.Trim(), false));
 
         var text = string.Join(PartSeparator, pieces.Select(p => p.Text));
         var parts = new List<PromptPart>();

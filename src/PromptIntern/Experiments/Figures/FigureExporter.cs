@@ -29,7 +29,10 @@ public static class FigureExporter
         try
         {
             // The page is sized to the viewport so the screenshot holds exactly the chart.
-            File.WriteAllText(page, PlotlyHtml.ToStandaloneHtml(chart.WithSize(width, height)));
+            // A still image has no use for plotly's hover toolbar.
+            var html = PlotlyHtml.ToStandaloneHtml(chart.WithSize(width, height))
+                .Replace("</head>", "<style>.modebar-container { display: none !important; } body { margin: 0; }</style></head>");
+            File.WriteAllText(page, html);
             HeadlessChromium.Screenshot(page, path, width, height);
         }
         finally { File.Delete(page); }
