@@ -22,17 +22,18 @@ public sealed class MbppMetricTests
     }
 
     [Fact]
-    public void ReferenceSolutions_OfTheDevSplit_Pass()
+    public void ReferenceSolutions_Pass_IncludingOneWhoseSetupUsesTheSolution()
     {
-        var dev = JsonlDataset.Load(KitPaths.Split(TaskName.Mbpp, "dev")).Take(8).ToList();
+        var dev = JsonlDataset.Load(KitPaths.Split(TaskName.Mbpp, "dev")).Take(8)
+            .Append(JsonlDataset.Load(KitPaths.Split(TaskName.Mbpp, "train")).Single(e => e.Id == "mbpp-927")).ToList();
         var report = new MbppMetric(new SandboxOptions()).Score(dev, dev.Select(d => d.Answer).ToList());
         Assert.Equal(100, report.Metrics["pass@1"]);
     }
 
     [Fact]
-    public void BuildProgram_PutsSetupThenCodeThenAsserts()
+    public void BuildProgram_PutsCodeThenSetupThenAsserts()
     {
         var p = JsonlDataset.Parse("inline", 1, """{"id": "m", "query": "q", "answer": "a", "tests": ["assert f() == 1"], "test_setup": "import os"}""");
-        Assert.Equal("import os\n\ndef f(): return 1\n\nassert f() == 1\n", MbppMetric.BuildProgram(p, "def f(): return 1"));
+        Assert.Equal("def f(): return 1\n\nimport os\n\nassert f() == 1\n", MbppMetric.BuildProgram(p, "def f(): return 1"));
     }
 }
