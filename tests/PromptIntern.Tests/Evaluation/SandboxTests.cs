@@ -10,7 +10,12 @@ namespace PromptIntern.Tests.Evaluation;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SandboxTests : IDisposable
 {
-    static readonly SandboxOptions Options = new() { TimeoutSeconds = 3, Parallelism = 2 };
+    // PROMPTINTERN_SANDBOX=Bubblewrap (or UnshareUserNamespace) runs this suite against another isolation kind.
+    static readonly SandboxOptions Options = new()
+    {
+        TimeoutSeconds = 3, Parallelism = 2,
+        Isolation = Enum.TryParse<SandboxIsolation>(Environment.GetEnvironmentVariable("PROMPTINTERN_SANDBOX"), out var kind) ? kind : null,
+    };
     static readonly Lazy<PythonSandbox> Shared = new(() => new PythonSandbox(Options));
     readonly string _victimDir;
 
@@ -57,6 +62,29 @@ public sealed class SandboxTests : IDisposable
     }
 
     [Fact]
+    public void ProcessLimit_StopsForking_AtTheConfiguredCount()
+    {
+        // Bounded (at most 64 children), so it is safe to run even where the limit did not hold.
+        var program = """
+            import os, time
+            n = 0
+            for _ in range(64):
+                try:
+                    if os.fork() == 0:
+                        time.sleep(5)
+                        os._exit(0)
+                    n += 1
+                except OSError:
+                    break
+            print(n)
+            """;
+        var r = Sandbox.Run("nproc", program);
+        Assert.True(r.Passed, r.Stderr);
+        Assert.InRange(int.Parse(r.Stdout.Trim()), 1, Options.MaxProcesses);
+        AssertNoSandboxProcessesLeft();
+    }
+
+    [Fact]
     public void ForkBomb_IsContained_AndLeavesNoProcesses()
     {
         var r = Sandbox.Run("forkbomb", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n");
@@ -71,9 +99,11 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public void MemoryBomb_IsReported_AsMemory()
     {
-        var r = Sandbox.Run("membomb", "chunks = []\nwhile True:\n    chunks.append(bytearray(16 * 1024 * 1024))\n");
+        var r = Sandbox.Run("membomb", "chunks = []\nwhile True:\n    chunks.append(bytearray(64 * 1024 * 1024))\n");
         Assert.Equal(SandboxReason.Memory, r.Reason);
         Assert.Contains("MemoryError", r.Stderr);
+        var huge = Sandbox.Run("huge", "x = 'a' * (2 * 1024 ** 3)\n");
+        Assert.Equal(SandboxReason.Memory, huge.Reason);
     }
 
     [Fact]
