@@ -58,6 +58,8 @@ public sealed class SandboxTests : IDisposable
         var r = Sandbox.Run("loop", "while True:\n    pass\n");
         Assert.Equal(SandboxReason.Timeout, r.Reason);
         Assert.InRange(r.Duration.TotalSeconds, 2.5, Options.TimeoutSeconds + 3);
+        var sleeper = Sandbox.Run("sleep", "import time\ntime.sleep(600)\n"); // no CPU use: the wall clock stops it
+        Assert.Equal(SandboxReason.Timeout, sleeper.Reason);
         AssertNoSandboxProcessesLeft();
     }
 
