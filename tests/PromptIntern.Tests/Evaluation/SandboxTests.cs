@@ -13,7 +13,7 @@ public sealed class SandboxTests : IDisposable
     // PROMPTINTERN_SANDBOX=Bubblewrap (or UnshareUserNamespace) runs this suite against another isolation kind.
     static readonly SandboxOptions Options = new()
     {
-        TimeoutSeconds = 3, Parallelism = 2,
+        TimeoutSeconds = 3, Parallelism = 2, SandboxUidBase = 62000, // uids no other test's sandbox uses
         Isolation = Enum.TryParse<SandboxIsolation>(Environment.GetEnvironmentVariable("PROMPTINTERN_SANDBOX"), out var kind) ? kind : null,
     };
     static readonly Lazy<PythonSandbox> Shared = new(() => new PythonSandbox(Options));
@@ -247,16 +247,39 @@ public sealed class SandboxTests : IDisposable
         }
     }
 
+    /// <summary>As root: no process of this suite's sandbox uids is left. Otherwise: no sandboxed python at all.</summary>
     static void AssertNoSandboxProcessesLeft()
     {
         var deadline = DateTime.UtcNow.AddSeconds(3);
         List<string> left;
         do
         {
-            left = HostCommandLines().Where(c => c.Contains("-I -B prog.py")).ToList();
+            left = Environment.UserName == "root"
+                ? HostProcesses().Where(p => p.Uid >= Options.SandboxUidBase && p.Uid < Options.SandboxUidBase + Options.Parallelism + 1000).Select(p => p.Cmd).ToList()
+                : HostCommandLines().Where(c => c.Contains("-I -B prog.py")).ToList();
             if (left.Count == 0) return;
             Thread.Sleep(100);
         } while (DateTime.UtcNow < deadline);
         Assert.Fail("sandbox processes left behind: " + string.Join(" | ", left));
+    }
+
+    static IEnumerable<(int Uid, string Cmd)> HostProcesses()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            int uid;
+            string cmd;
+            try
+            {
+                var line = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+                uid = int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
+                cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            catch (InvalidOperationException) { continue; }
+            yield return (uid, cmd);
+        }
     }
 }
