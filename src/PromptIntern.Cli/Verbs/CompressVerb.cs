@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PromptIntern.Compression;
+using PromptIntern.Data;
+using Spectre.Console;
+
+namespace PromptIntern.Cli.Verbs;
+
+/// <summary><c>promptintern compress</c>: compresses a task's instruction template with one method and shows what
+/// was kept, or sweeps every method × rate and writes the table to results/compression/.</summary>
+public sealed class CompressVerb : IVerb
+{
+    public Command Build()
+    {
+        var task = new Option<string>("--task") { Description = "Task whose template to compress (nl2bash, mbpp, nl2formula; 'all' with --all)", DefaultValueFactory = _ => TaskName.Nl2Bash };
+        var method = new Option<string>("--method") { Description = $"Compression method: {string.Join(", ", Compressors.Methods)}", DefaultValueFactory = _ => Compressors.LlmLingua2 };
+        var rate = new Option<double>("--rate") { Description = "Fraction of tokens to keep (LLMLingua's rate; 0.3 keeps ~30%)", DefaultValueFactory = _ => 0.5 };
+        var target = new Option<int?>("--target-tokens") { Description = "Exact token budget; overrides --rate (default: none)" };
+        var question = new Option<string?>("--question") { Description = "Query that question-aware methods condition on (default: the task's first dev query)" };
+        var force = new Option<string>("--force-tokens") { Description = "Comma-separated literals always kept (besides code fences, assert lines and ### markers)", DefaultValueFactory = _ => "" };
+        var noStructure = new Option<bool>("--no-keep-structure") { Description = "Do not force-keep code fences, assert lines and ### markers (default: keep them)" };
+        var seed = new Option<int>("--seed") { Description = "Seed (random drop)", DefaultValueFactory = _ => 1337 };
+        var tokenizer = new Option<string>("--tokenizer") { Description = "Counting tokenizer (o200k_base, cl100k_base)", DefaultValueFactory = _ => "o200k_base" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON line with the accounting instead of the display" };
+        var all = new Option<bool>("--all") { Description = "Sweep every method × rate 0.8/0.5/0.3/0.1 and write CSV + Markdown" };
+        var outDir = new Option<string?>("--out-dir") { Description = "Where --all writes (default: results/compression)" };
+
+        var cmd = new Command("compress", "Compress a task's instruction template (LLMLingua family, Selective Context, random/truncate baselines)");
+        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
+        {
+            var counter = TiktokenCounter.Get(p.GetValue(tokenizer)!);
+            var forceKeep = (p.GetValue(noStructure) ? [] : ForceKeep.PromptStructure.ToList())
+                .Concat(p.GetValue(force)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ForceKeep.Literal)).ToList();
+            if (p.GetValue(all))
+                return Sweep(p.GetValue(task)!, counter, forceKeep, p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "compression"));
+            var taskName = TaskName.Parse(p.GetValue(task)!);
+            var scorer = TokenScorers.NGram();
+            var compressor = Compressors.Create(p.GetValue(method)!, scorer, counter);
+            var result = compressor.Compress(new CompressionRequest
+            {
+                Instruction = LoadTemplate(taskName),
+                Question = p.GetValue(question) ?? SampleQuery(taskName),
+                QuestionInPrompt = false,
+                Rate = p.GetValue(rate),
+                TargetTokens = p.GetValue(target),
+                ForceKeep = forceKeep,
+                Seed = p.GetValue(seed),
+            });
+            if (p.GetValue(json)) Console.WriteLine(result.ToJson());
+            else Show(result, compressor.Name == Compressors.LlmLingua2 ? "distilled BiLSTM classifier" : scorer.Name);
+            return 0;
+        });
+        return cmd;
+    }
+
+    static string LoadTemplate(string task)
+    {
+        var path = Path.Combine(KitPaths.Data, "templates", task + ".md");
+        if (!File.Exists(path)) throw new FileNotFoundException($"no template for task '{task}' at {path}");
+        return File.ReadAllText(path);
+    }
+
+    /// <summary>The first dev query; where the task has no dev split yet, the template's first sentence (what the task asks).</summary>
+    static string SampleQuery(string task)
+    {
+        var dev = KitPaths.Split(task, "dev");
+        if (File.Exists(dev) && JsonlDataset.Load(dev).FirstOrDefault() is { } ex) return ex.Query;
+        var template = LoadTemplate(task);
+        var end = template.IndexOfAny(['.', '\n']);
+        return end > 0 ? template[..(end + 1)].Trim() : template.Trim();
+    }
+
+    static void Show(CompressionResult r, string scorer)
+    {
+        var sb = new StringBuilder();
+        foreach (var s in r.Spans)
+        {
+            var text = Markup.Escape(r.OriginalPrompt.Substring(s.Start, s.Length));
+            sb.Append(s.Kept ? text : $"[grey strikethrough]{text}[/]");
+        }
+        AnsiConsole.Write(new Panel(new Markup(sb.ToString())).Header($"{r.Method}: kept (plain) and dropped ([grey strikethrough]struck[/])"));
+        AnsiConsole.Write(new Panel(new Spectre.Console.Text(r.CompressedPrompt)).Header("compressed prompt"));
+        var t = new Table().AddColumns("method", "scorer", "origin tokens", "compressed tokens", "target", "ratio", "rate", "tokenizer", "time");
+        t.AddRow(r.Method, Markup.Escape(scorer), r.OriginTokens.ToString(), r.CompressedTokens.ToString(), r.TargetTokens.ToString(),
+            r.RatioText, r.RateText, r.Tokenizer, $"{r.Elapsed.TotalMilliseconds:0} ms");
+        AnsiConsole.Write(t);
+    }
+
+    static int Sweep(string taskArg, ITokenCounter counter, List<string> forceKeep, string outDir)
+    {
+        var tasks = taskArg.Trim().ToLowerInvariant() == "all" ? TaskName.All.ToList() : [TaskName.Parse(taskArg)];
+        var templates = tasks.ToDictionary(t => t, t => (LoadTemplate(t), SampleQuery(t)));
+        var scorer = TokenScorers.NGram();
+        var compressors = Compressors.Methods.Select(m => Compressors.Create(m, scorer, counter)).ToList();
+        List<CompressionSweepRow> rows = [];
+        AnsiConsole.Progress().Start(ctx =>
+        {
+            var bar = ctx.AddTask("compressing", maxValue: templates.Count * compressors.Count * CompressionSweep.DefaultRates.Count);
+            rows = CompressionSweep.Run(templates, compressors, CompressionSweep.DefaultRates, scorer.Name, forceKeep, () => bar.Increment(1));
+        });
+
+        var commit = Git("rev-parse --short HEAD") + (Git("status --porcelain").Length > 0 ? "-dirty" : "");
+        var date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var machine = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+        var config = new
+        {
+            tasks, methods = Compressors.Methods, rates = CompressionSweep.DefaultRates, scorer = scorer.Name, tokenizer = counter.Name,
+            force_keep = forceKeep, question = "first dev query of each task, else the template's first sentence (conditions longllmlingua; not counted)", commit, machine, date,
+        };
+        var stem = Path.Combine(outDir, "sweep_" + string.Join("_", tasks));
+        Directory.CreateDirectory(outDir);
+        AtomicFile.WriteAllText(stem + ".csv", CompressionSweep.ToCsv(rows));
+        AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(stem + ".md", CompressionSweep.ToMarkdown(rows,
+        [
+            "# Template compression: compressed tokens per method and rate",
+            "",
+            $"Tokens counted with {counter.Name}; LM scorer: {scorer.Name}; llmlingua2: BiLSTM classifier distilled from llmlingua over that scorer.",
+            $"Force-kept: {string.Join(", ", forceKeep.Select(f => "`" + f + "`"))}. Time: one compression call after a warm-up call, in ms.",
+            $"Commit {commit}; machine {machine}; date {date}.",
+        ]));
+
+        var table = new Table().AddColumns("task", "method", "origin", "rate 0.8", "rate 0.5", "rate 0.3", "rate 0.1");
+        foreach (var g in rows.GroupBy(r => (r.Task, r.Method)))
+            table.AddRow([g.Key.Task, g.Key.Method, g.First().OriginTokens.ToString(),
+                .. CompressionSweep.DefaultRates.Select(rate => g.First(r => r.RequestedRate == rate) is var c ? $"{c.CompressedTokens} ({c.Milliseconds:0} ms)" : "")]);
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(stem)}[/].csv, .md, .json");
+        return 0;
+    }
+
+    static string Git(string args)
+    {
+        try
+        {
+            using var proc = Process.Start(new ProcessStartInfo("git", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = KitPaths.Root })!;
+            var output = proc.StandardOutput.ReadToEnd().Trim();
+            proc.WaitForExit();
+            return proc.ExitCode == 0 ? output : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception) { return "unknown"; }
+    }
+}

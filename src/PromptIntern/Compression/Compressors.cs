@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace PromptIntern.Compression;
+
+/// <summary>Builds a compressor by the name the CLI uses; LM-scored methods share one scorer.</summary>
+public static class Compressors
+{
+    public const string SelectiveContext = "selective-context", LlmLingua = "llmlingua", LongLlmLingua = "longllmlingua",
+        LlmLingua2 = "llmlingua2", Random = "random", Truncate = "truncate";
+
+    public static readonly IReadOnlyList<string> Methods = [SelectiveContext, LlmLingua, LongLlmLingua, LlmLingua2, Random, Truncate];
+
+    /// <summary>Where the shipped LLMLingua-2-style classifier lives: data/compressors/llmlingua2.</summary>
+    public static string DefaultClassifierDir => Path.Combine(Data.KitPaths.Data, "compressors", "llmlingua2");
+
+    /// <summary>A compressor for <paramref name="method"/>. For llmlingua2 the classifier is <paramref name="classifier"/>,
+    /// else the one in <see cref="DefaultClassifierDir"/>, else one distilled now from LLMLingua over <paramref name="scorer"/> (and saved there).</summary>
+    public static IPromptCompressor Create(string method, ITokenScorer scorer, ITokenCounter? counter = null,
+        LlmLinguaOptions? options = null, KeepClassifier? classifier = null) => method.Trim().ToLowerInvariant() switch
+    {
+        SelectiveContext => new SelectiveContextCompressor(scorer, counter),
+        LlmLingua => new LlmLinguaCompressor(scorer, options, counter),
+        LongLlmLingua => new LongLlmLinguaCompressor(scorer, options, counter),
+        LlmLingua2 => new LlmLingua2Compressor(classifier ?? LoadOrDistillClassifier(DefaultClassifierDir, scorer), counter),
+        Random => new RandomDropCompressor(counter),
+        Truncate => new TruncateCompressor(counter),
+        _ => throw new ArgumentException($"unknown compression method '{method}'; known: {string.Join(", ", Methods)}", nameof(method)),
+    };
+
+    static readonly Dictionary<string, KeepClassifier> Loaded = new();
+
+    /// <summary>Loads the classifier in <paramref name="dir"/>, or distils one from LLMLingua over <paramref name="scorer"/>
+    /// on the task data and saves it there with a training.json that says how it was made.</summary>
+    public static KeepClassifier LoadOrDistillClassifier(string dir, ITokenScorer scorer, KeepClassifierTraining? training = null)
+    {
+        lock (Loaded)
+        {
+            if (Loaded.TryGetValue(dir, out var cached)) return cached;
+            KeepClassifier model;
+            if (KeepClassifier.Exists(dir)) model = KeepClassifier.LoadFrom(dir);
+            else
+            {
+                var texts = DistillationCorpus.FromTaskData(Data.KitPaths.Data);
+                (model, var report) = KeepClassifierTrainer.Distill(new LlmLinguaCompressor(scorer), texts, training);
+                model.SaveTo(dir);
+                Data.AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
+                {
+                    teacher = $"llmlingua over {scorer.Name}",
+                    labels = "keep/drop decisions of the teacher (not GPT-4) on task templates and train-split prompts",
+                    training = training ?? new KeepClassifierTraining(),
+                    report,
+                    date = DateTime.UtcNow.ToString("u"),
+                    machine = Environment.MachineName,
+                }, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            return Loaded[dir] = model;
+        }
+    }
+}
