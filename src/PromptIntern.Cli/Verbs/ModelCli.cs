@@ -1,3 +1,4 @@
+using PromptIntern.Data;
 using PromptIntern.Modeling;
 using PromptIntern.Training;
 using Spectre.Console;
@@ -27,17 +28,23 @@ static class ModelCli
         return summary!;
     }
 
-    /// <summary>Documents from files and folders: .jsonl lines contribute their string fields joined; any other file is one document.</summary>
+    /// <summary>Documents from a `corpus build` folder (corpus.jsonl), or from files and folders: .jsonl lines contribute their string fields joined; any other file is one document.</summary>
     public static List<string> ReadCorpus(IEnumerable<string> paths)
     {
         var files = new List<string>();
+        var docs = new List<string>();
         foreach (var p in paths)
         {
+            // A corpus built by `promptintern corpus build` (folder with corpus.jsonl, or that file itself).
+            if (Directory.Exists(p) && File.Exists(Path.Combine(p, PretrainCorpus.CorpusFile)) || Path.GetFileName(p) == PretrainCorpus.CorpusFile)
+            {
+                docs.AddRange(PretrainCorpus.ReadDocuments(p).Select(d => d.Text));
+                continue;
+            }
             if (Directory.Exists(p)) files.AddRange(Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order());
             else if (File.Exists(p)) files.Add(p);
             else throw new FileNotFoundException($"--corpus: no such file or folder: {p}", p);
         }
-        var docs = new List<string>();
         foreach (var f in files)
         {
             if (f.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PromptIntern.Data;
 using PromptIntern.Modeling;
 using PromptIntern.Text;
 using PromptIntern.Training;
@@ -11,9 +12,9 @@ public sealed class PretrainVerb : IVerb
 {
     public Command Build()
     {
-        var corpus = new Option<string[]>("--corpus") { Description = "Text files or folders (.jsonl: each line's string fields form one document; other files: one document each)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var corpus = new Option<string[]>("--corpus") { Description = "A `corpus build` folder, or text files/folders (.jsonl: each line's string fields form one document; other files: one document each)", Required = true, AllowMultipleArgumentsPerToken = true };
         var config = new Option<string>("--config") { Description = $"Model preset ({string.Join(", ", LlamaConfig.PresetNames)}) or a config.json path", DefaultValueFactory = _ => "tiny" };
-        var tokenizer = new Option<string>("--tokenizer") { Description = "Folder with the model tokenizer's files, or 'byte' for the byte-level tokenizer", DefaultValueFactory = _ => "byte" };
+        var tokenizer = new Option<string>("--tokenizer") { Description = "Folder with the model tokenizer's files, or 'byte' for the byte-level tokenizer", DefaultValueFactory = _ => Path.Combine(KitPaths.Data, "tokenizer") };
         var outDir = new Option<string>("--out") { Description = "Run folder: train_config.json, logs/metrics.jsonl, checkpoint/, model/ (the final model)", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps (max_steps)", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch") { Description = "Sequences per micro-batch (micro_batch_size)", DefaultValueFactory = _ => 8 };
