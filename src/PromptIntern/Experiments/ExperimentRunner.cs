@@ -33,7 +33,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         torch.manual_seed(seed);
         using var scorerModel = CausalLanguageModel.Load(ModelDirectory, device);
         var scorer = new CausalLmTokenScorer(scorerModel);
-        var templateCompressor = CompressorFor(Compressors.LlmLingua2, scorer, setup);
+        var templateCompressor = TemplateCompressor.From(CompressorFor(Compressors.LlmLingua2, scorer), setup.ForceKeepSpans);
         var builder = new CurriculumBuilder(setup.Template, templateCompressor, setup.Retriever, setup.Format);
         var results = new List<ExperimentResult>();
         foreach (var group in methods.GroupBy(m => m.Plan))
@@ -115,7 +115,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     {
         if (method.Inference == InferencePromptKind.PlanLayout) return setup.Eval.Select(curriculum.InferencePrompt).ToList();
         // The paper's compression baselines: the full prompt (template + examples) compressed, the query kept verbatim.
-        var compressor = CompressorFor(method.Compressor!, scorer, setup);
+        var compressor = CompressorFor(method.Compressor!, scorer);
         return setup.Eval.Select(e =>
         {
             var full = curriculum.FullPrompt(e, curriculum.Plan.Inference.Shots);
@@ -130,17 +130,8 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         }).ToList();
     }
 
-    static CompressorAdapter CompressorFor(string method, ITokenScorer scorer, TaskSetup setup) =>
-        new CompressorAdapter(new CachingCompressor(Compressors.Create(method, scorer), scorer.Name), setup.ForceKeepPatterns);
-
-    /// <summary>Template compression for the curriculum, through the kit's LLMLingua-family compressors.</summary>
-    sealed class CompressorAdapter(CachingCompressor inner, IReadOnlyList<string> forceKeep) : ITemplateCompressor
-    {
-        public string Name => inner.Name;
-        public string Compress(string template, double rate) =>
-            inner.Compress(new CompressionRequest { Instruction = template, Rate = rate, ForceKeep = forceKeep }).CompressedPrompt;
-        public CompressionResult Compress(CompressionRequest r) => inner.Compress(r);
-    }
+    static IPromptCompressor CompressorFor(string method, ITokenScorer scorer) =>
+        new CachingCompressor(Compressors.Create(method, scorer), scorer.Name);
 
     GenerationOptions GenerationOptionsFor(string task) => new()
     {

@@ -31,8 +31,10 @@ public sealed record TaskSetup(string Task, IReadOnlyList<TaskExample> Train, IR
         return new TaskSetup(task, train, eval, template, retriever, format, trainFile, evalFile);
     }
 
-    /// <summary>Spans a compressor must keep in this task's prompts, as regular expressions.</summary>
-    public IReadOnlyList<string> ForceKeepPatterns =>
-        TaskTemplates.ForcedSpans(Task).Append(PromptRenderer.QueryMarker).Append(PromptRenderer.AnswerMarker)
-            .Distinct().Select(Regex.Escape).ToList();
+    /// <summary>Literal spans a compressor must keep in this task's prompts: the template's forced spans and the prompt markers.</summary>
+    public IReadOnlyList<string> ForceKeepSpans =>
+        TaskTemplates.ForcedSpans(Task).Append(PromptRenderer.QueryMarker).Append(PromptRenderer.AnswerMarker).Distinct().ToList();
+
+    /// <summary><see cref="ForceKeepSpans"/> as the regular expressions a <c>CompressionRequest</c> takes.</summary>
+    public IReadOnlyList<string> ForceKeepPatterns => ForceKeepSpans.Select(Regex.Escape).ToList();
 }
