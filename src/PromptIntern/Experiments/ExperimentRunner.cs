@@ -64,7 +64,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     {
         plan = plan with { Epochs = preset.Epochs }, preset.Name, preset.TrainRows, preset.TemplateTokenCap, preset.LearningRate,
         preset.MicroBatchSize, preset.MaxSeqLength, preset.Precision, train = Path.GetFileName(setup.TrainFile),
-        trainRows = setup.Train.Count,
+        trainRowsUsed = setup.Train.Count,
     };
 
     TrainOptions TrainOptionsFor(int seed) => new()
