@@ -23,17 +23,18 @@ public sealed class ReproduceVerb : IVerb
         var seeds = new Option<int>("--seeds") { Description = "number of seeds (1337, 1338, ...)", DefaultValueFactory = _ => 1 };
         var trainRows = new Option<int?>("--train-rows") { Description = "override the preset's number of train rows (0 = all)" };
         var evalRows = new Option<int?>("--eval-rows") { Description = "override the preset's number of evaluation rows (0 = all)" };
+        var epochs = new Option<double?>("--epochs") { Description = "override the preset's total epochs across stages" };
         var results = new Option<string?>("--results") { Description = "results folder [default: results/]" };
         var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/]" };
         var force = new Option<bool>("--force") { Description = "re-run experiments that already have results" };
         var cmd = new Command("reproduce", "train and evaluate the paper's methods; print the results table beside the paper's numbers");
-        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, trainRows, evalRows, results, runs, force }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, trainRows, evalRows, epochs, results, runs, force }) cmd.Options.Add(o);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             var p = ReproducePreset.Get(r.GetValue(preset)!);
             p = p with
             {
-                TrainRows = r.GetValue(trainRows) ?? p.TrainRows, EvalRows = r.GetValue(evalRows) ?? p.EvalRows,
+                TrainRows = r.GetValue(trainRows) ?? p.TrainRows, EvalRows = r.GetValue(evalRows) ?? p.EvalRows, Epochs = r.GetValue(epochs) ?? p.Epochs,
                 Tasks = r.GetValue(tasks) is { Length: > 0 } ts ? ts.Select(TaskName.Parse).ToList() : p.Tasks,
                 Methods = r.GetValue(methods) is { } ms ? ms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : p.Methods,
             };

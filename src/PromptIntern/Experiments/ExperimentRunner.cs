@@ -136,6 +136,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     GenerationOptions GenerationOptionsFor(string task) => new()
     {
         MaxNewTokens = preset.MaxNewTokens, Temperature = 0, Seed = 1337, BatchSize = preset.Device == "cuda" ? 64 : 16,
+        TruncatePromptLeft = true,
         // One-line answers (a command, a formula) end at the newline; code ends at the next query marker or EOS.
         StopSequences = task == TaskName.Mbpp ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],
     };

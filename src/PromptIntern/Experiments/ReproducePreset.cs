@@ -46,7 +46,7 @@ public sealed record ReproducePreset
     {
         Name = "full", Model = "data/models/nano", Tasks = TaskName.All.ToList(),
         Methods = MethodCatalog.Names,
-        TrainRows = 2000, EvalRows = 0, TemplateTokenCap = 0, Epochs = 4, LearningRate = 5e-4,
+        TrainRows = 1000, EvalRows = 300, TemplateTokenCap = 0, Epochs = 3, LearningRate = 5e-4,
         MicroBatchSize = 16, MaxSeqLength = 4096, MaxNewTokens = 160, LatencyQueries = 32,
         Precision = "bf16", Device = "cuda",
     };

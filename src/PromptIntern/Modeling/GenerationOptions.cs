@@ -12,6 +12,8 @@ public sealed record GenerationOptions
     public bool StopAtEos { get; init; } = true;
     /// <summary>Prompts decoded together (left-padded to the longest).</summary>
     public int BatchSize { get; init; } = 16;
+    /// <summary>Cut prompts longer than the context from the left (keeping BOS), as fine-tuning does; false: such a prompt is an error.</summary>
+    public bool TruncatePromptLeft { get; init; }
 }
 
 /// <summary>One completion with its accounting: prompt and generated token counts (model tokenizer) and wall time of its batch.</summary>

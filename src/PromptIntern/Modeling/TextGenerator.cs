@@ -13,6 +13,13 @@ public static class TextGenerator
         if (prompts.Count == 0) return [];
         if (prompts.Any(p => p.Length == 0)) throw new ArgumentException("Every prompt needs at least one token (add BOS).");
         if (o.MaxNewTokens < 1) throw new ArgumentException($"MaxNewTokens must be at least 1 (got {o.MaxNewTokens}).");
+        if (o.TruncatePromptLeft)
+        {
+            // Same rule as supervised fine-tuning: a prompt too long for the context loses its beginning, never its end.
+            int room = model.Config.MaxSeqLen - o.MaxNewTokens;
+            if (room < 2) throw new ArgumentException($"MaxNewTokens ({o.MaxNewTokens}) leaves no room for a prompt in a {model.Config.MaxSeqLen}-token context.");
+            prompts = prompts.Select(x => x.Length <= room ? x : [x[0], .. x[^(room - 1)..]]).ToList();
+        }
         int b = prompts.Count, p = prompts.Max(x => x.Length), capacity = p + o.MaxNewTokens;
         if (capacity > model.Config.MaxSeqLen)
             throw new ArgumentException($"Prompt ({p} tokens) + MaxNewTokens ({o.MaxNewTokens}) exceeds the model's max_position_embeddings ({model.Config.MaxSeqLen}).");
