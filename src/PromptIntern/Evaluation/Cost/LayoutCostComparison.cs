@@ -10,25 +10,32 @@ public sealed record LayoutCost(string Layout, string Description, double Templa
 
 /// <summary>The paper's token/cost comparison from our own templates and data: full prompt (template + shots + query),
 /// template cut to a kept fraction (a truncation stand-in until a compressor runs), and query only (PromptIntern's inference).
-/// Tokens are counted with the priced model's tokenizer; output tokens per query are the reference answers' average.</summary>
+/// Tokens are counted with the priced model's tokenizer; output tokens per query are the reference answers' average.
+/// Pass <c>compressTemplate</c> (e.g. an LLMLingua-2 compressor) to replace the truncation stand-in with real compression.</summary>
 public static class LayoutCostComparison
 {
-    public const string Full = "full", TemplateTruncated = "template-truncated", QueryOnly = "query-only";
+    public const string Full = "full", TemplateTruncated = "template-truncated", TemplateCompressed = "template-compressed", QueryOnly = "query-only";
 
+    /// <param name="compressTemplate">(template, kept fraction) → compressed template; null: the template is truncated instead</param>
+    /// <param name="compressorName">named in the compressed layout's description</param>
     public static IReadOnlyList<LayoutCost> Compare(
         string task, IReadOnlyList<TaskExample> evalRows, string template, Func<TaskExample, IReadOnlyList<FewShotExample>> shots,
-        ModelPrice price, long queries, double templateKeep = 0.3)
+        ModelPrice price, long queries, double templateKeep = 0.3, Func<string, double, string>? compressTemplate = null,
+        string compressorName = "compressor")
     {
         if (evalRows.Count == 0) throw new ArgumentException("no evaluation rows");
         if (templateKeep is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(templateKeep), "must be in [0, 1]");
         var tok = CostTokenizer.Get(price.Tokenizer);
         int templateTokens = tok.CountTokens(template);
-        var truncated = tok.Prefix(template, (int)Math.Round(templateTokens * templateKeep));
+        var shortened = compressTemplate is null ? tok.Prefix(template, (int)Math.Round(templateTokens * templateKeep)) : compressTemplate(template, templateKeep);
         var layouts = new (string Name, string Description, Func<TaskExample, PromptParts> Build)[]
         {
             (Full, "template + shots + query (fine-tuned with the full prompt)", e => new PromptParts(template, shots(e), TaskFormat.QueryText(task, e))),
-            (TemplateTruncated, $"first {templateKeep * 100:0.#}% of template tokens + shots + query (truncation stand-in for a compressor)",
-                e => new PromptParts(truncated, shots(e), TaskFormat.QueryText(task, e))),
+            compressTemplate is null
+                ? (TemplateTruncated, $"first {templateKeep * 100:0.#}% of template tokens + shots + query (truncation stand-in for a compressor)",
+                    e => new PromptParts(shortened, shots(e), TaskFormat.QueryText(task, e)))
+                : (TemplateCompressed, $"template compressed by {compressorName} to {templateKeep * 100:0.#}% of its tokens + shots + query",
+                    e => new PromptParts(shortened, shots(e), TaskFormat.QueryText(task, e))),
             (QueryOnly, "query only (PromptIntern inference)", e => PromptParts.QueryOnly(TaskFormat.QueryText(task, e))),
         };
         double outputTokens = evalRows.Average(e => tok.CountTokens(TaskFormat.AnswerText(task, e)));

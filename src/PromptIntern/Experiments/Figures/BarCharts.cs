@@ -1,0 +1,43 @@
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace PromptIntern.Experiments.Figures;
+
+/// <summary>One group of bars: a legend name and a value per category (categories may differ between series; a series
+/// simply has no bar where it has no value, e.g. the paper reports only some methods).</summary>
+public sealed record BarSeries(string Name, IReadOnlyList<string> Categories, IReadOnlyList<double> Values)
+{
+    public BarSeries Validate()
+    {
+        if (Categories.Count != Values.Count) throw new ArgumentException($"bar series '{Name}' has {Categories.Count} categories but {Values.Count} values");
+        if (Categories.Count == 0) throw new ArgumentException($"bar series '{Name}' has no bars");
+        return this;
+    }
+}
+
+/// <summary>Grouped column charts as the notebooks draw them: axis titles with units, a legend, the value printed on each
+/// bar, and dashed horizontal reference lines (e.g. a paper's claim) named in the legend.</summary>
+public static class BarCharts
+{
+    /// <summary>Builds the chart; categories appear in first-seen order across the series. Reference lines span all categories.</summary>
+    public static GenericChart Build(string title, string xTitle, string yTitle,
+        IEnumerable<BarSeries> series, IEnumerable<ReferenceLine>? references = null, string valueFormat = "0.##")
+    {
+        var groups = series.Select(s => s.Validate()).ToList();
+        if (groups.Count == 0) throw new ArgumentException("a bar chart needs at least one series", nameof(series));
+        var categories = groups.SelectMany(s => s.Categories).Distinct().ToList();
+        var traces = groups
+            .Select(s => Chart.Column<double, string, string>(values: s.Values, Keys: s.Categories.ToArray(), Name: s.Name, ShowLegend: true,
+                MultiText: s.Values.Select(v => v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                TextPosition: StyleParam.TextPosition.Outside))
+            .Concat((references ?? []).Select(r => Chart.Line<string, double, string>(
+                x: [categories[0], categories[^1]], y: [r.Y, r.Y], Name: r.Label, ShowLegend: true,
+                LineDash: StyleParam.DrawingStyle.Dash, LineWidth: 1.5)))
+            .ToList();
+        var combined = Plotly.NET.Chart.withTitle(title, null).Invoke(Chart.Combine(traces));
+        return combined
+            .WithXAxisStyle<double, double, string>(TitleText: xTitle)
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle);
+    }
+}
