@@ -24,6 +24,7 @@ public sealed class InternalizeVerb : IVerb
         var evalRows = new Option<int>("--eval-rows") { Description = "dev rows evaluated (first N; 0 = all)", DefaultValueFactory = _ => 60 };
         var epochs = new Option<double>("--epochs") { Description = "epochs over all stages", DefaultValueFactory = _ => 4 };
         var outDir = new Option<string?>("--out") { Description = "output folder [default: results/internalize/<task name>]" };
+        var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/internalize/<task name>]" };
         var exportOnly = new Option<string?>("--export-only") { Description = "only write the per-stage fine-tuning JSONL (openai/ and trl/) into this folder; no training" };
         var compressor = new Option<string>("--compressor") { Description = $"template compressor: {string.Join(", ", Compressors.Methods)}", DefaultValueFactory = _ => Compressors.LlmLingua2 };
         var loraR = new Option<int>("--lora-r") { Description = "LoRA rank; 0 = full fine-tuning", DefaultValueFactory = _ => 0 };
@@ -43,7 +44,7 @@ public sealed class InternalizeVerb : IVerb
         var force = new Option<bool>("--force") { Description = "re-run layouts that already have results" };
         var makeExample = new Option<string?>("--make-example") { Description = "write the order-extraction example's train/dev JSONL into this folder and exit" };
         var cmd = new Command("internalize", "internalize your own task's prompt: train, compare full prompt / query-only / internalized, recommend a layout");
-        foreach (var o in new Option[] { taskFile, model, plan, trainRows, evalRows, epochs, outDir, exportOnly, compressor, loraR, loraAlpha, loraDropout,
+        foreach (var o in new Option[] { taskFile, model, plan, trainRows, evalRows, epochs, outDir, runs, exportOnly, compressor, loraR, loraAlpha, loraDropout,
                      loraTargets, lr, batch, seq, newTokens, templateCap, device, search, searchRows, tolerance, seed, force, makeExample })
             cmd.Options.Add(o);
         cmd.SetAction(r => CliErrors.Run(() =>
@@ -71,6 +72,7 @@ public sealed class InternalizeVerb : IVerb
                 Lora = ModelCli.Lora(r.GetValue(loraR), r.GetValue(loraAlpha), r.GetValue(loraDropout), r.GetValue(loraTargets)!),
                 TolerancePoints = r.GetValue(tolerance), Seed = r.GetValue(seed), Force = r.GetValue(force),
                 OutputDirectory = Path.GetFullPath(r.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "internalize", task.Name)),
+                RunsRoot = Path.GetFullPath(r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs", "internalize", task.Name)),
             };
             if (!File.Exists(Path.Combine(options.ModelDirectory, "config.json")))
                 throw new FileNotFoundException($"{options.ModelDirectory}: no base model here (config.json missing); pass --model DIR");

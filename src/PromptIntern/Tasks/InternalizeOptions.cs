@@ -24,8 +24,11 @@ public sealed record InternalizeOptions
     public required string OutputDirectory { get; init; }
     public bool Force { get; init; }
 
+    /// <summary>Where training checkpoints go (large; keep them out of committed results); default &lt;output&gt;/runs.</summary>
+    public string? RunsRoot { get; init; }
+
     public string ResultsDirectory => Path.Combine(OutputDirectory, "results");
-    public string RunsDirectory => Path.Combine(OutputDirectory, "runs");
+    public string RunsDirectory => RunsRoot ?? Path.Combine(OutputDirectory, "runs");
 
     internal ExperimentRunner Runner(IReadOnlyDictionary<string, InternalizationPlan> plans, IProgress<ExperimentProgress>? progress) =>
         new(Preset, ResultsDirectory, RunsDirectory, progress)
