@@ -30,14 +30,15 @@ public static class Internalizer
     }
 
     /// <summary>table.md, table.csv and run.json (effective config, the experiment ids, commit, machine, date), atomically.</summary>
-    internal static void Write(string dir, string markdown, string csv, UserTaskDefinition task, InternalizeOptions options, TaskSetup setup, IReadOnlyList<LayoutRow> rows)
+    internal static void Write(string dir, string markdown, string csv, UserTaskDefinition task, InternalizeOptions options, TaskSetup setup,
+        IReadOnlyList<LayoutRow> rows, IReadOnlyList<InternalizationPlan>? plans = null)
     {
         AtomicFile.WriteAllText(Path.Combine(dir, "table.md"), markdown);
         AtomicFile.WriteAllText(Path.Combine(dir, "table.csv"), csv);
         AtomicFile.WriteAllText(Path.Combine(dir, "run.json"), RunProvenance.Capture(new Dictionary<string, object?>
         {
             ["task_file"] = task.SourceFile, ["task"] = task, ["preset"] = options.Preset, ["model_dir"] = options.ModelDirectory,
-            ["plan"] = options.Plan, ["lora"] = options.Lora, ["compressor"] = options.Compressor, ["tolerance_points"] = options.TolerancePoints,
+            ["plans"] = plans ?? [options.Plan], ["lora"] = options.Lora, ["compressor"] = options.Compressor, ["tolerance_points"] = options.TolerancePoints,
             ["seed"] = options.Seed, ["train_rows_used"] = setup.Train.Count, ["eval_rows"] = setup.Eval.Count,
             ["experiments"] = rows.Select(r => r.Result.Id).ToList(),
         }).ToJson());

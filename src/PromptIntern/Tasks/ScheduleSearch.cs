@@ -67,8 +67,7 @@ public static class ScheduleSearch
         var rows = methods.Select(m => LayoutRow.From(results.First(r => r.Method == m.Name), metric)).ToList();
         var result = new ScheduleSearchResult(task.Name, rows, LayoutChoice.Frontier(rows), LayoutChoice.Recommend(rows, options.TolerancePoints),
             options.TolerancePoints);
-        Internalizer.Write(Path.Combine(options.OutputDirectory, "search"), result.ToMarkdown(), result.ToCsv(), task,
-            options with { Plan = plans[0] }, setup, rows);
+        Internalizer.Write(Path.Combine(options.OutputDirectory, "search"), result.ToMarkdown(), result.ToCsv(), task, options, setup, rows, plans);
         return result;
     }
 }
