@@ -38,7 +38,7 @@ public static partial class UserTaskFile
         try { node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, "(json)", $"malformed JSON: {e.Message}"); }
         var lines = KeyLines(json);
-        void Fail(string field, string problem) => throw new DataFormatException(path, lines.GetValueOrDefault(field), field, problem);
+        void Fail(string field, string problem) => throw new DataFormatException(path, LineOf(lines, field), field, problem);
         if (node is not JsonObject root) { Fail("(json)", "a task file is one JSON object"); return null!; }
         CheckKeys(root, Keys, "", Fail);
 
@@ -188,10 +188,15 @@ public static partial class UserTaskFile
             }
         }
         catch (JsonException) { /* reported by the parser above */ }
-        // Array items and missing keys report their parent's line.
-        foreach (var key in lines.Keys.ToList())
-            if (key == "forced_spans") for (int i = 0; i < 64; i++) lines.TryAdd($"forced_spans[{i}]", lines[key]);
         return lines;
+    }
+
+    /// <summary>The line of <paramref name="field"/>, else of its parent ("forced_spans[1]" → "forced_spans"), else 0.</summary>
+    static int LineOf(Dictionary<string, int> lines, string field)
+    {
+        for (var f = field; f.Length > 0; f = f[..Math.Max(0, f.LastIndexOfAny(['.', '[']))])
+            if (lines.TryGetValue(f, out var line)) return line;
+        return 0;
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$")]

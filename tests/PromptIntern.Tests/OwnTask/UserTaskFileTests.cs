@@ -81,7 +81,8 @@ public class UserTaskFileTests
     {
         Assert.Equal("fields.query", Rejected(Valid.Replace("\"query\": \"question\"", "\"query\": 3")).Field);
         Assert.Equal("fields.answer", Rejected(Valid.Replace("\"answer\": \"label\"", "\"answer\": \"question\"")).Field);
-        Assert.Equal("forced_spans[0]", Rejected(Valid.Replace("Write only the word.", "Not in the template")).Field);
+        var span = Rejected(Valid.Replace("Write only the word.", "Not in the template"));
+        Assert.Equal(("forced_spans[0]", 8), (span.Field, span.Line));
         Assert.Equal("metric", Rejected(Valid.Replace(",\n  \"metric\": \"exact_match\"", "")).Field);
         Assert.Equal("(json)", Rejected("{ \"name\": ").Field);
     }
