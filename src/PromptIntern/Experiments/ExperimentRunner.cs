@@ -25,6 +25,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     public string RunsRoot { get; } = runsRoot;
     public bool Force { get; init; }
     public string ModelDirectory { get; init; } = Path.Combine(KitPaths.Root, preset.Model);
+    /// <summary>Plans by name that are not Scheduling presets (e.g. a user's plan file, the schedule search's grid).</summary>
+    public IReadOnlyDictionary<string, InternalizationPlan> Plans { get; init; } = new Dictionary<string, InternalizationPlan>();
+    /// <summary>LoRA for every fine-tuning run; null = full fine-tuning.</summary>
+    public LoraConfig? Lora { get; init; }
+    /// <summary>The compressor that shrinks the template in the curriculum's stages (Compression.Compressors names).</summary>
+    public string TemplateCompressorName { get; init; } = Compressors.LlmLingua2;
 
     /// <summary>Runs <paramref name="methods"/> on one task; methods sharing a plan share one trained model.</summary>
     public IReadOnlyList<ExperimentResult> Run(TaskSetup setup, IReadOnlyList<MethodSpec> methods, int seed)
@@ -33,12 +39,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         torch.manual_seed(seed);
         using var scorerModel = CausalLanguageModel.Load(ModelDirectory, device);
         var scorer = new CausalLmTokenScorer(scorerModel);
-        var templateCompressor = TemplateCompressor.From(CompressorFor(Compressors.LlmLingua2, scorer), setup.ForceKeepSpans);
+        var templateCompressor = TemplateCompressor.From(CompressorFor(TemplateCompressorName, scorer), setup.ForceKeepSpans);
         var builder = new CurriculumBuilder(setup.Template, templateCompressor, setup.Retriever, setup.Format);
         var results = new List<ExperimentResult>();
         foreach (var group in methods.GroupBy(m => m.Plan))
         {
-            var plan = PlanPresets.Get(group.Key) with { Epochs = preset.Epochs };
+            var plan = PlanFor(group.Key) with { Epochs = preset.Epochs };
             var pending = group.Where(m => Force || !File.Exists(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))).ToList();
             results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))!));
             if (pending.Count == 0) continue;
@@ -58,9 +64,16 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModelDirectory));
 
     public string IdFor(TaskSetup setup, MethodSpec method, int seed) =>
-        ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanPresets.Get(method.Plan)) });
+        ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanFor(method.Plan)) });
 
-    object TrainConfig(TaskSetup setup, InternalizationPlan plan) => new
+    InternalizationPlan PlanFor(string name) => Plans.TryGetValue(name, out var p) ? p : PlanPresets.Get(name);
+
+    // Settings added after the first results exist join the config only when not default, so earlier ids stay valid.
+    object TrainConfig(TaskSetup setup, InternalizationPlan plan) => Lora == null && TemplateCompressorName == Compressors.LlmLingua2
+        ? BaseTrainConfig(setup, plan)
+        : new { config = BaseTrainConfig(setup, plan), lora = Lora, compressor = TemplateCompressorName };
+
+    object BaseTrainConfig(TaskSetup setup, InternalizationPlan plan) => new
     {
         plan = plan with { Epochs = preset.Epochs }, preset.Name, preset.TrainRows, preset.TemplateTokenCap, preset.LearningRate,
         preset.MicroBatchSize, preset.MaxSeqLength, preset.Precision, train = Path.GetFileName(setup.TrainFile),
@@ -70,7 +83,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     TrainOptions TrainOptionsFor(int seed) => new()
     {
         LearningRate = preset.LearningRate, MicroBatchSize = preset.MicroBatchSize, MaxSeqLength = preset.MaxSeqLength,
-        Precision = preset.Precision, Seed = seed, WarmupSteps = 10, LogInterval = 5, SaveInterval = 50, Resume = true,
+        Precision = preset.Precision, Seed = seed, Lora = Lora, WarmupSteps = 10, LogInterval = 5, SaveInterval = 50, Resume = true,
     };
 
     ExperimentResult Evaluate(TaskSetup setup, MethodSpec method, StagedCurriculum curriculum, CausalLanguageModel lm,
@@ -80,14 +93,14 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         Report(setup.Task, $"prompts {method.Name}");
         var prompts = InferencePrompts(setup, method, curriculum, scorer);
         var texts = prompts.Select(PromptRenderer.ToText).ToList();
-        var options = GenerationOptionsFor(setup.Task);
+        var options = GenerationOptionsFor(setup);
         Report(setup.Task, $"generate {method.Name} ({texts.Count} queries)");
         var clock = Stopwatch.StartNew();
         var generated = lm.Generate(texts, options);
         var batchedMs = clock.Elapsed.TotalMilliseconds / Math.Max(1, texts.Count);
-        var predictions = generated.Select(g => TaskFormat.ExtractPrediction(setup.Task, g.Text)).ToList();
+        var predictions = generated.Select(g => setup.ExtractPrediction(g.Text)).ToList();
         Report(setup.Task, $"score {method.Name}");
-        var report = TaskMetrics.For(setup.Task).Score(setup.Eval, predictions);
+        var report = setup.Metric.Score(setup.Eval, predictions);
         var latencies = MeasureLatency(lm, texts, options);
         var counter = CostTokenizer.Get(PriceTable.Default.Get(preset.PricedModel).Tokenizer);
         var inputTokens = texts.Average(t => (double)counter.CountTokens(t));
@@ -133,12 +146,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     static IPromptCompressor CompressorFor(string method, ITokenScorer scorer) =>
         new CachingCompressor(Compressors.Create(method, scorer), scorer.Name);
 
-    GenerationOptions GenerationOptionsFor(string task) => new()
+    GenerationOptions GenerationOptionsFor(TaskSetup setup) => new()
     {
         MaxNewTokens = preset.MaxNewTokens, Temperature = 0, Seed = 1337, BatchSize = preset.Device == "cuda" ? 64 : 16,
         TruncatePromptLeft = true,
         // One-line answers (a command, a formula) end at the newline; code ends at the next query marker or EOS.
-        StopSequences = task == TaskName.Mbpp ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],
+        StopSequences = !setup.OneLineAnswers ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],
     };
 
     /// <summary>Batch-1 wall time per query (prefill + decode) over the first queries, after two warm-up queries.</summary>

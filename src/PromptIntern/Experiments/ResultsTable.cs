@@ -28,7 +28,8 @@ public sealed class ResultsTable(IReadOnlyList<ResultsRow> rows)
         var rows = new List<ResultsRow>();
         foreach (var g in groups)
         {
-            var headline = PaperReference.HeadlineMetric(g.Key.Task);
+            // A user task (Tasks.UserTaskDefinition) has no paper metric: its first metric is the headline.
+            var headline = Data.TaskName.All.Contains(g.Key.Task) ? PaperReference.HeadlineMetric(g.Key.Task) : g.First().Metrics.Keys.First();
             double Mean(Func<ExperimentResult, double> f) => g.Average(f);
             var baseline = groups.FirstOrDefault(b => b.Key == (g.Key.Task, "full-prompt", g.Key.Preset, g.Key.Model));
             double? Relative(Func<ExperimentResult, double> f, bool inverse)

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using PromptIntern.Absorption;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
+using PromptIntern.Evaluation;
 using PromptIntern.Prompts;
 using PromptIntern.Text;
 
@@ -31,9 +32,29 @@ public sealed record TaskSetup(string Task, IReadOnlyList<TaskExample> Train, IR
         return new TaskSetup(task, train, eval, template, retriever, format, trainFile, evalFile);
     }
 
+    /// <summary>A user task's metric (Tasks.UserTaskDefinition); null = the built-in task's metric.</summary>
+    public ITaskMetric? CustomMetric { get; init; }
+
+    /// <summary>A user task's forced spans; null = the built-in task's (TaskTemplates.ForcedSpans).</summary>
+    public IReadOnlyList<string>? CustomForcedSpans { get; init; }
+
+    /// <summary>Whether an answer is one line (generation stops at the newline); null = all built-in tasks but MBPP.</summary>
+    public bool? CustomOneLineAnswers { get; init; }
+
+    /// <summary>The metric that scores this task's predictions.</summary>
+    public ITaskMetric Metric => CustomMetric ?? TaskMetrics.For(Task);
+
+    public bool OneLineAnswers => CustomOneLineAnswers ?? Task != TaskName.Mbpp;
+
+    /// <summary>Cuts a generated continuation to the prediction (built-in tasks: TaskFormat.ExtractPrediction).</summary>
+    public string ExtractPrediction(string generated) => CustomExtractor?.Invoke(generated) ?? TaskFormat.ExtractPrediction(Task, generated);
+
+    /// <summary>A user task's prediction extractor; null = the built-in task's (TaskFormat.ExtractPrediction).</summary>
+    public Func<string, string>? CustomExtractor { get; init; }
+
     /// <summary>Literal spans a compressor must keep in this task's prompts: the template's forced spans and the prompt markers.</summary>
     public IReadOnlyList<string> ForceKeepSpans =>
-        TaskTemplates.ForcedSpans(Task).Append(PromptRenderer.QueryMarker).Append(PromptRenderer.AnswerMarker).Distinct().ToList();
+        (CustomForcedSpans ?? TaskTemplates.ForcedSpans(Task)).Append(PromptRenderer.QueryMarker).Append(PromptRenderer.AnswerMarker).Distinct().ToList();
 
     /// <summary><see cref="ForceKeepSpans"/> as the regular expressions a <c>CompressionRequest</c> takes.</summary>
     public IReadOnlyList<string> ForceKeepPatterns => ForceKeepSpans.Select(Regex.Escape).ToList();

@@ -1,0 +1,35 @@
+using PromptIntern.Compression;
+using PromptIntern.Curriculum;
+using PromptIntern.Data;
+using PromptIntern.Evaluation;
+using PromptIntern.Modeling;
+using PromptIntern.Scheduling;
+
+namespace PromptIntern.Tasks;
+
+/// <summary>For users who fine-tune elsewhere: builds a user task's staged curriculum and writes every stage as OpenAI chat
+/// JSONL (<c>openai/</c>) and TRL prompt/completion JSONL (<c>trl/</c>), each with plan.json and the token summary.</summary>
+public static class FineTuneHandoff
+{
+    public static IReadOnlyList<CurriculumReport> Export(UserTaskDefinition task, InternalizeOptions options, string dir)
+    {
+        var setup = UserTaskSetup.Load(task, options.Preset, options.Seed);
+        using var lm = CausalLanguageModel.Load(options.ModelDirectory, TorchSharp.torch.CPU);
+        var scorer = new CausalLmTokenScorer(lm);
+        var compressor = TemplateCompressor.From(new CachingCompressor(Compressors.Create(options.Compressor, scorer), scorer.Name), setup.ForceKeepSpans);
+        var plan = options.Plan with { Epochs = options.Preset.Epochs };
+        var curriculum = new CurriculumBuilder(setup.Template, compressor, setup.Retriever, setup.Format).Build(setup.Train, plan);
+        var run = RunProvenance.Capture(new Dictionary<string, object?> { ["task_file"] = task.SourceFile, ["model_dir"] = options.ModelDirectory });
+        var info = new Dictionary<string, string> { ["git_commit"] = run.Commit, ["machine"] = run.Machine.ToString()!, ["date_utc"] = run.DateUtc, ["task_file"] = task.SourceFile };
+        var reports = new List<CurriculumReport>();
+        foreach (var format in new[] { FineTuneFormat.OpenAi, FineTuneFormat.Trl })
+        {
+            var sub = Path.Combine(dir, FineTuneFormats.ToName(format));
+            var report = CurriculumExport.Run(curriculum, task.Name, sub, format, TokenCounter.Tiktoken(), setup.Eval, run: info);
+            PlanJson.Save(Path.Combine(sub, "plan.json"), plan);
+            CurriculumReportWriter.Write(report, sub);
+            reports.Add(report);
+        }
+        return reports;
+    }
+}
