@@ -24,7 +24,9 @@ public sealed record ExperimentResult
     [JsonPropertyName("cost_tokenizer")] public required string CostTokenizer { get; init; }
     /// <summary>Mean prompt tokens per query in the model's own tokenizer (what the GPU actually processes).</summary>
     [JsonPropertyName("model_prompt_tokens_per_query")] public double ModelPromptTokensPerQuery { get; init; }
-    /// <summary>Median wall time of one query at batch size 1 (prefill + decode), after warm-up.</summary>
+    /// <summary>Tokens decoded per timed query (null in results written before the count was fixed: decoded until the stop).</summary>
+    [JsonPropertyName("latency_new_tokens")] public int? LatencyNewTokens { get; init; }
+    /// <summary>Median wall time of one query at batch size 1 (prefill + <see cref="LatencyNewTokens"/> decode steps), after warm-up.</summary>
     [JsonPropertyName("latency_ms_median")] public double LatencyMsMedian { get; init; }
     [JsonPropertyName("latency_ms_p90")] public double LatencyMsP90 { get; init; }
     /// <summary>Wall time of the whole evaluation set, batched, divided by its size.</summary>

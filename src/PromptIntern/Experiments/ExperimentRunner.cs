@@ -113,7 +113,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             EvalFile = Path.GetFileName(setup.EvalFile), EvalRows = setup.Eval.Count,
             Metrics = report.Metrics, InputTokensPerQuery = inputTokens, OutputTokensPerQuery = outputTokens, CostTokenizer = counter.Name,
             ModelPromptTokensPerQuery = generated.Average(g => (double)g.PromptTokens),
-            LatencyMsMedian = LatencyStats.Percentile(latencies, 0.5), LatencyMsP90 = LatencyStats.Percentile(latencies, 0.9),
+            LatencyNewTokens = preset.LatencyNewTokens, LatencyMsMedian = LatencyStats.Percentile(latencies, 0.5), LatencyMsP90 = LatencyStats.Percentile(latencies, 0.9),
             BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
             TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
         };
@@ -154,10 +154,11 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         StopSequences = !setup.OneLineAnswers ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],
     };
 
-    /// <summary>Batch-1 wall time per query (prefill + decode) over the first queries, after two warm-up queries.</summary>
+    /// <summary>Batch-1 wall time per query over the first queries, after two warm-up queries: prefill plus a fixed number
+    /// of decode steps (no early stop), so layouts are compared on their prompts, not on how long each model's answers run.</summary>
     List<double> MeasureLatency(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
     {
-        var one = options with { BatchSize = 1 };
+        var one = options with { BatchSize = 1, StopSequences = [], StopAtEos = false, MaxNewTokens = preset.LatencyNewTokens };
         foreach (var t in texts.Take(2)) lm.Generate([t], one);
         var samples = new List<double>();
         foreach (var t in texts.Take(preset.LatencyQueries))

@@ -29,6 +29,8 @@ public sealed record ReproducePreset
     [JsonPropertyName("baseline_rate")] public double BaselineRate { get; init; } = 0.3;
     /// <summary>Queries timed one at a time (batch 1) for the latency column, after warm-up.</summary>
     [JsonPropertyName("latency_queries")] public int LatencyQueries { get; init; } = 16;
+    /// <summary>Tokens decoded per timed query: a fixed count, so latency reflects the prompt layout, not answer length.</summary>
+    [JsonPropertyName("latency_new_tokens")] public int LatencyNewTokens { get; init; } = 16;
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>The priced model the cost column uses (data/prices.json).</summary>

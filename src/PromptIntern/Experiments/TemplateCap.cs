@@ -2,20 +2,19 @@ using PromptIntern.Text;
 
 namespace PromptIntern.Experiments;
 
-/// <summary>Shortens a template for small-context presets: whole paragraphs from the top while they fit the cap,
-/// so the kept part still reads as instructions (the task rules and output format come first in every template).</summary>
+/// <summary>Shortens a template for small-context presets: whole lines from the top while they fit the cap, so the kept
+/// part still reads as instructions (the task rules and output format come first in every template).</summary>
 public static class TemplateCap
 {
     public static string Apply(string template, int maxTokens, CostTokenizer tokenizer)
     {
         if (maxTokens <= 0 || tokenizer.CountTokens(template) <= maxTokens) return template;
         var kept = new List<string>();
-        foreach (var paragraph in template.Split("\n\n"))
+        foreach (var line in template.Split('\n'))
         {
-            var candidate = string.Join("\n\n", kept.Append(paragraph));
-            if (tokenizer.CountTokens(candidate) > maxTokens) break;
-            kept.Add(paragraph);
+            if (tokenizer.CountTokens(string.Join('\n', kept.Append(line))) > maxTokens) break;
+            kept.Add(line);
         }
-        return kept.Count > 0 ? string.Join("\n\n", kept) : tokenizer.Prefix(template, maxTokens);
+        return kept.Count > 0 ? string.Join('\n', kept).TrimEnd() : tokenizer.Prefix(template, maxTokens);
     }
 }
