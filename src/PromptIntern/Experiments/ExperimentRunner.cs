@@ -4,6 +4,7 @@ using PromptIntern.Curriculum;
 using PromptIntern.Data;
 using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Cost;
+using PromptIntern.Evaluation.Latency;
 using PromptIntern.Modeling;
 using PromptIntern.Prompts;
 using PromptIntern.Scheduling;
@@ -101,7 +102,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         var predictions = generated.Select(g => setup.ExtractPrediction(g.Text)).ToList();
         Report(setup.Task, $"score {method.Name}");
         var report = setup.Metric.Score(setup.Eval, predictions);
-        var latencies = MeasureLatency(lm, texts, options);
+        var latency = MeasureLatency(lm, texts, options);
         var counter = CostTokenizer.Get(PriceTable.Default.Get(preset.PricedModel).Tokenizer);
         var inputTokens = texts.Average(t => (double)counter.CountTokens(t));
         var outputTokens = predictions.Average(p => (double)counter.CountTokens(p));
@@ -113,7 +114,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             EvalFile = Path.GetFileName(setup.EvalFile), EvalRows = setup.Eval.Count,
             Metrics = report.Metrics, InputTokensPerQuery = inputTokens, OutputTokensPerQuery = outputTokens, CostTokenizer = counter.Name,
             ModelPromptTokensPerQuery = generated.Average(g => (double)g.PromptTokens),
-            LatencyNewTokens = preset.LatencyNewTokens, LatencyMsMedian = LatencyStats.Percentile(latencies, 0.5), LatencyMsP90 = LatencyStats.Percentile(latencies, 0.9),
+            LatencyNewTokens = preset.LatencyNewTokens, LatencyMsMedian = latency.MedianMs, LatencyMsP90 = latency.P90Ms,
             BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
             TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
         };
@@ -156,18 +157,10 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     /// <summary>Batch-1 wall time per query over the first queries, after two warm-up queries: prefill plus a fixed number
     /// of decode steps (no early stop), so layouts are compared on their prompts, not on how long each model's answers run.</summary>
-    List<double> MeasureLatency(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
+    LatencyStats MeasureLatency(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
     {
         var one = options with { BatchSize = 1, StopSequences = [], StopAtEos = false, MaxNewTokens = preset.LatencyNewTokens };
-        foreach (var t in texts.Take(2)) lm.Generate([t], one);
-        var samples = new List<double>();
-        foreach (var t in texts.Take(preset.LatencyQueries))
-        {
-            var clock = Stopwatch.StartNew();
-            lm.Generate([t], one);
-            samples.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return samples;
+        return new LatencyMeter(warmupCalls: 2).PerQuery(texts.Take(preset.LatencyQueries).ToList(), t => lm.Generate([t], one)).Total;
     }
 
     void Report(string task, string phase) => progress?.Report(new ExperimentProgress(task, phase));
