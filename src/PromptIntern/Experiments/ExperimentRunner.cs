@@ -62,7 +62,16 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         return results;
     }
 
-    string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModelDirectory));
+    /// <summary>The base model's name: its folder, or the run folder above it when the folder is a pretrain run's "model/".</summary>
+    string ModelName
+    {
+        get
+        {
+            var dir = Path.TrimEndingDirectorySeparator(ModelDirectory);
+            var name = Path.GetFileName(dir);
+            return name == "model" ? Path.GetFileName(Path.GetDirectoryName(dir)) ?? name : name;
+        }
+    }
 
     public string IdFor(TaskSetup setup, MethodSpec method, int seed) =>
         ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanFor(method.Plan)) });
