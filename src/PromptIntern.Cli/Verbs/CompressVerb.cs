@@ -83,7 +83,7 @@ public sealed class CompressVerb : IVerb
             sb.Append(s.Kept ? text : $"[grey strikethrough]{text}[/]");
         }
         AnsiConsole.Write(new Panel(new Markup(sb.ToString())).Header($"{r.Method}: kept (plain) and dropped ([grey strikethrough]struck[/])"));
-        AnsiConsole.Write(new Panel(new Text(r.CompressedPrompt)).Header("compressed prompt"));
+        AnsiConsole.Write(new Panel(new Spectre.Console.Text(r.CompressedPrompt)).Header("compressed prompt"));
         var t = new Table().AddColumns("method", "scorer", "origin tokens", "compressed tokens", "target", "ratio", "rate", "tokenizer", "time");
         t.AddRow(r.Method, Markup.Escape(scorer), r.OriginTokens.ToString(), r.CompressedTokens.ToString(), r.TargetTokens.ToString(),
             r.RatioText, r.RateText, r.Tokenizer, $"{r.Elapsed.TotalMilliseconds:0} ms");

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using PromptIntern.Cli.Verbs;
+
+namespace PromptIntern.Cli;
+
+/// <summary>The promptintern command tree, built from every IVerb in this assembly; also runs it in-process with captured output (tests).</summary>
+public static class CliApp
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("promptintern — internalize recurring prompts (PromptIntern, EMNLP 2024 Findings) into a model's weights");
+        foreach (var verb in typeof(IVerb).Assembly.GetTypes()
+                     .Where(t => typeof(IVerb).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
+                     .Select(t => (IVerb)Activator.CreateInstance(t)!)
+                     .Select(v => v.Build())
+                     .OrderBy(c => c.Name))
+            root.Subcommands.Add(verb);
+        return root;
+    }
+
+    /// <summary>Runs the CLI with every line it prints (tables, errors, help) written to <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output)
+    {
+        using var _ = CliConsole.Redirect(output);
+        return Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = output });
+    }
+}

@@ -1,0 +1,20 @@
+using PromptIntern.Data;
+using Spectre.Console;
+
+namespace PromptIntern.Cli;
+
+/// <summary>Runs a verb's body and turns the errors users cause (bad data, bad arguments, missing files) into one red line and exit code 2.</summary>
+public static class CliErrors
+{
+    public const int UserError = 2;
+
+    public static int Run(Func<int> body)
+    {
+        try { return body(); }
+        catch (Exception e) when (e is DataFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            CliConsole.Out.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UserError;
+        }
+    }
+}

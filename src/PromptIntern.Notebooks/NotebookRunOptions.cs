@@ -1,0 +1,10 @@
+namespace PromptIntern.Notebooks;
+
+/// <summary>How <see cref="NotebookRunner"/> runs a notebook.</summary>
+/// <param name="Preset">quick or full; exposed to the notebook as $PROMPTINTERN_PRESET.</param>
+/// <param name="WriteOutputs">Write the executed notebook (outputs, execution counts) back to its file.</param>
+/// <param name="CellTimeout">Longest one cell may run before the run fails.</param>
+public sealed record NotebookRunOptions(string Preset = NotebookPreset.Quick, bool WriteOutputs = true, TimeSpan? CellTimeout = null)
+{
+    public TimeSpan EffectiveCellTimeout => CellTimeout ?? TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,25 @@
+namespace PromptIntern.Curriculum;
+
+/// <summary>Shrinks the instruction template to a kept fraction of its tokens (LLMLingua's rate). The curriculum's
+/// view of a compressor, so it needs nothing from Compression; adapt any compressor with <see cref="TemplateCompressor.FromFunc"/>.</summary>
+public interface ITemplateCompressor
+{
+    /// <summary>Recorded in results and used as part of the cache key, e.g. "llmlingua2".</summary>
+    string Name { get; }
+
+    /// <param name="rate">fraction of the template's tokens to keep, in (0, 1]</param>
+    string Compress(string template, double rate);
+}
+
+/// <summary>Adapters for <see cref="ITemplateCompressor"/>.</summary>
+public static class TemplateCompressor
+{
+    /// <summary>Wraps a function (template, rate) → compressed template, e.g. <c>(t, r) => compressor.Compress(t, r).CompressedPrompt</c>.</summary>
+    public static ITemplateCompressor FromFunc(string name, Func<string, double, string> compress) => new FuncCompressor(name, compress);
+
+    sealed class FuncCompressor(string name, Func<string, double, string> compress) : ITemplateCompressor
+    {
+        public string Name => name;
+        public string Compress(string template, double rate) => compress(template, rate);
+    }
+}

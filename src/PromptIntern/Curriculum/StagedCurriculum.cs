@@ -1,0 +1,33 @@
+using PromptIntern.Data;
+using PromptIntern.Prompts;
+using PromptIntern.Scheduling;
+
+namespace PromptIntern.Curriculum;
+
+/// <summary>A plan turned into training sets: the per-stage items, and the prompts to use at inference
+/// (the plan's final layout) and for the full-prompt comparison.</summary>
+public sealed class StagedCurriculum
+{
+    readonly CurriculumBuilder _builder;
+
+    internal StagedCurriculum(CurriculumBuilder builder, InternalizationPlan plan, IReadOnlyList<CurriculumStage> stages)
+    {
+        _builder = builder;
+        Plan = plan;
+        Stages = stages;
+    }
+
+    public InternalizationPlan Plan { get; }
+    public IReadOnlyList<CurriculumStage> Stages { get; }
+    public string CompressorName => _builder.CompressorName;
+    public string RetrieverName => _builder.RetrieverName;
+
+    /// <summary>The template text as inference uses it: compressed at the plan's inference rate, or "" (query only).</summary>
+    public string InferenceTemplate => _builder.TemplateAt(Plan.Inference.TemplateRate);
+
+    /// <summary>The prompt for a (new) query in the plan's inference layout: query only for PromptIntern.</summary>
+    public PromptParts InferencePrompt(TaskExample query) => _builder.Prompt(query, Plan.Inference.TemplateRate, Plan.Inference.Shots);
+
+    /// <summary>The uncompressed prompt (full template + <paramref name="shots"/> retrieved examples) the savings are measured against.</summary>
+    public PromptParts FullPrompt(TaskExample query, int shots) => _builder.Prompt(query, 1.0, shots);
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PromptIntern.Evaluation;
+
+/// <summary>Where and when a result was produced — git commit, machine, UTC date — and with which config, so every result
+/// file can carry it. Capture once per run and write it beside the outputs.</summary>
+public sealed record RunProvenance(
+    [property: JsonPropertyName("commit")] string Commit,
+    [property: JsonPropertyName("commit_dirty")] bool? CommitDirty,
+    [property: JsonPropertyName("machine")] MachineInfo Machine,
+    [property: JsonPropertyName("date_utc")] string DateUtc,
+    [property: JsonPropertyName("config")] IReadOnlyDictionary<string, object?> Config)
+{
+    /// <summary>Reads the commit of <paramref name="repositoryDirectory"/> (default: the kit root, else the current directory)
+    /// with <c>git rev-parse HEAD</c>; "unknown" when git or the repository is missing.</summary>
+    public static RunProvenance Capture(IReadOnlyDictionary<string, object?>? config = null, string? repositoryDirectory = null)
+    {
+        var dir = repositoryDirectory ?? TryKitRoot() ?? Directory.GetCurrentDirectory();
+        var commit = RunTool("git", dir, "rev-parse", "HEAD")?.Trim();
+        var status = commit == null ? null : RunTool("git", dir, "status", "--porcelain", "--untracked-files=no");
+        return new RunProvenance(string.IsNullOrEmpty(commit) ? "unknown" : commit, status == null ? null : status.Trim().Length > 0,
+            MachineInfo.Capture(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            config ?? new Dictionary<string, object?>());
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+
+    static string? TryKitRoot()
+    {
+        try { return Data.KitPaths.Root; } catch (DirectoryNotFoundException) { return null; }
+    }
+
+    /// <summary>Runs a tool and returns its stdout, or null when it is missing, fails or takes over 10 s.</summary>
+    internal static string? RunTool(string file, string? workingDirectory, params string[] args)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (workingDirectory != null) psi.WorkingDirectory = workingDirectory;
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi);
+            if (p == null) return null;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            _ = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(10_000)) { p.Kill(true); return null; }
+            return p.ExitCode == 0 ? stdout.Result : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException) { return null; }
+    }
+}
+
+/// <summary>The machine a run used: host name, OS, CPU model and count, GPUs (from nvidia-smi when present).</summary>
+public sealed record MachineInfo(
+    [property: JsonPropertyName("hostname")] string Hostname,
+    [property: JsonPropertyName("os")] string Os,
+    [property: JsonPropertyName("cpu")] string Cpu,
+    [property: JsonPropertyName("cpu_count")] int CpuCount,
+    [property: JsonPropertyName("gpus")] IReadOnlyList<string> Gpus,
+    [property: JsonPropertyName("dotnet")] string DotNet)
+{
+    public static MachineInfo Capture()
+    {
+        string cpu = "unknown";
+        try
+        {
+            cpu = File.Exists("/proc/cpuinfo")
+                ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString()
+                : RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException) { }
+        var gpus = (RunProvenance.RunTool("nvidia-smi", null, "--query-gpu=name,memory.total", "--format=csv,noheader") ?? "")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return new MachineInfo(Environment.MachineName, RuntimeInformation.OSDescription, cpu, Environment.ProcessorCount, gpus,
+            RuntimeInformation.FrameworkDescription);
+    }
+
+    public override string ToString() =>
+        $"{Hostname} ({Os}; {CpuCount} × {Cpu}{(Gpus.Count > 0 ? "; " + string.Join(", ", Gpus) : "")})";
+}

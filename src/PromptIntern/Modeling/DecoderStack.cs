@@ -1,0 +1,33 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PromptIntern.Modeling;
+
+/// <summary>Token embedding, the decoder layers and the final norm (Hugging Face's "model." prefix); returns hidden states.</summary>
+public sealed class DecoderStack : nn.Module<Tensor, ForwardContext, Tensor>
+{
+#pragma warning disable IDE1006 // HF parameter names
+    readonly Embedding embed_tokens;
+    readonly ModuleList<DecoderBlock> layers;
+    readonly RmsNorm norm;
+#pragma warning restore IDE1006
+
+    public DecoderStack(LlamaConfig c) : base("model")
+    {
+        var rope = new RotaryEmbedding(c.HeadDim, c.MaxSeqLen, c.RopeTheta);
+        embed_tokens = nn.Embedding(c.VocabSize, c.HiddenSize);
+        layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(i => new DecoderBlock(c, i, rope)).ToArray());
+        norm = new RmsNorm(c.HiddenSize, c.RmsNormEps);
+        RegisterComponents();
+    }
+
+    public Parameter EmbeddingWeight => embed_tokens.weight!;
+
+    public override Tensor forward(Tensor ids, ForwardContext ctx)
+    {
+        using var scope = NewDisposeScope();
+        var h = embed_tokens.call(ids);
+        foreach (var layer in layers) h = layer.call(h, ctx);
+        return norm.call(h).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,79 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PromptIntern.Modeling;
+
+/// <summary>Llama-family causal language model (Hugging Face LlamaForCausalLM layout): token ids [B, T] -> logits [B, T, vocab].</summary>
+public sealed class LlamaModel : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // HF parameter names
+    readonly DecoderStack model;
+    readonly Linear? lm_head;
+#pragma warning restore IDE1006
+
+    public LlamaConfig Config { get; }
+
+    /// <summary>Builds a randomly initialised model (normal(0, 0.02), residual projections scaled by 1/sqrt(2·layers) as in GPT-2/nanoGPT).</summary>
+    public LlamaModel(LlamaConfig config, long seed = 1337) : base(nameof(LlamaModel))
+    {
+        Config = config.Validate();
+        model = new DecoderStack(config);
+        if (!config.TieEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+        Initialise(seed);
+    }
+
+    void Initialise(long seed)
+    {
+        using var _ = no_grad();
+        var gen = new Generator((ulong)seed);
+        var residualStd = 0.02 / Math.Sqrt(2.0 * Config.NumLayers);
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.EndsWith("layernorm.weight") || name.EndsWith("norm.weight")) continue; // ones
+            var std = name.EndsWith("o_proj.weight") || name.EndsWith("down_proj.weight") ? residualStd : 0.02;
+            p.copy_(randn(p.shape, generator: gen) * std); // (nn.init.normal_ ignores its generator in TorchSharp 0.107)
+        }
+    }
+
+    /// <summary>Logits for every position (plain causal attention, no cache).</summary>
+    public override Tensor forward(Tensor ids)
+    {
+        using var scope = NewDisposeScope();
+        var ctx = ForwardContext.Create((int)ids.shape[0], (int)ids.shape[1], ids.device);
+        return Forward(ids, ctx).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits with explicit positions/mask/cache; <paramref name="lastOnly"/> projects only the final position (generation).</summary>
+    public Tensor Forward(Tensor ids, ForwardContext ctx, bool lastOnly = false)
+    {
+        using var scope = NewDisposeScope();
+        var h = model.call(ids, ctx);
+        if (lastOnly) h = h.narrow(1, h.shape[1] - 1, 1);
+        var logits = lm_head is null ? nn.functional.linear(h, model.EmbeddingWeight) : lm_head.call(h);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean next-token cross-entropy; label -100 marks positions that do not count (prompt, padding). Labels are the inputs themselves: the shift happens here.</summary>
+    public Tensor Loss(Tensor ids, Tensor labels, Tensor? padMask = null)
+    {
+        using var scope = NewDisposeScope();
+        var ctx = padMask is null
+            ? ForwardContext.Create((int)ids.shape[0], (int)ids.shape[1], ids.device)
+            : ForwardContext.Create((int)ids.shape[0], (int)ids.shape[1], ids.device, padMask);
+        var logits = Forward(ids, ctx);
+        var v = logits.shape[^1];
+        var pred = logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, v).to(ScalarType.Float32);
+        var target = labels.narrow(1, 1, labels.shape[1] - 1).reshape(-1);
+        return nn.functional.cross_entropy(pred, target, ignore_index: IgnoreIndex).MoveToOuterDisposeScope();
+    }
+
+    public const long IgnoreIndex = -100;
+
+    public long ParameterCount(bool trainableOnly = false) =>
+        parameters().Where(p => !trainableOnly || p.requires_grad).Sum(p => p.numel());
+
+    /// <summary>Parameters in dtype/device of the model (the first parameter's).</summary>
+    public Device Device => parameters().First().device;
+    public ScalarType DType => parameters().First().dtype;
+}

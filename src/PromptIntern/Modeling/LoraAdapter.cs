@@ -1,0 +1,121 @@
+using TorchSharp;
+using PromptIntern.Data;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PromptIntern.Modeling;
+
+/// <summary>
+/// LoRA attached to a model's linear layers by name, without the model knowing (as PEFT/litgpt do):
+/// each target gets lora_A, lora_B and a forward hook adding scaling·B(A(dropout(x))). Only adapter weights train.
+/// </summary>
+public sealed class LoraAdapter
+{
+    public const string ConfigFile = "adapter_config.json";
+    public const string WeightsFile = "adapter_model.safetensors";
+
+    sealed record Target(string Name, Linear Base, Linear A, Linear B, Dropout Drop);
+
+    readonly List<Target> _targets = [];
+    public LoraConfig Config { get; }
+    public bool Merged { get; private set; }
+    public IReadOnlyList<string> TargetNames => _targets.Select(t => t.Name).ToList();
+
+    LoraAdapter(LoraConfig config) => Config = config;
+
+    public static bool IsAdapterName(string parameterName) => parameterName.Contains(".lora_A.") || parameterName.Contains(".lora_B.");
+
+    /// <summary>Adds adapters to every targeted linear layer and freezes all other parameters. B starts at zero, so the model's output is unchanged.</summary>
+    public static LoraAdapter Attach(LlamaModel model, LoraConfig config, long seed = 1337)
+    {
+        config.Validate();
+        var adapter = new LoraAdapter(config);
+        var gen = new Generator((ulong)seed);
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        var device = model.Device;
+        var dtype = model.DType;
+        foreach (var (name, module) in model.named_modules().ToList())
+        {
+            if (module is not Linear lin || !config.Targets(name.Split('.')[^1])) continue;
+            if (lin.named_children().Any(c => c.name == "lora_A")) throw new InvalidOperationException($"LoRA is already attached to {name}.");
+            var w = lin.weight!;
+            var a = nn.Linear(w.shape[1], config.R, hasBias: false, device: device, dtype: dtype);
+            var b = nn.Linear(config.R, w.shape[0], hasBias: false, device: device, dtype: dtype);
+            using (no_grad())
+            {
+                var bound = 1.0 / Math.Sqrt(w.shape[1]); // = kaiming_uniform(a=sqrt(5)), PEFT's default for A
+                a.weight!.copy_((rand(a.weight!.shape, generator: gen) * 2 - 1) * bound);
+                nn.init.zeros_(b.weight!);
+            }
+            var drop = nn.Dropout(config.Dropout);
+            lin.register_module("lora_A", a);
+            lin.register_module("lora_B", b);
+            lin.register_module("lora_dropout", drop);
+            var target = new Target(name, lin, a, b, drop);
+            adapter._targets.Add(target);
+            var scaling = config.Scaling;
+            lin.register_forward_hook((_, input, output) =>
+                adapter.Merged ? output : output + b.call(a.call(drop.call(input))) * scaling);
+        }
+        if (adapter._targets.Count == 0) throw new ArgumentException($"LoRA target_modules [{string.Join(", ", config.TargetModules)}] matched no linear layer.");
+        return adapter;
+    }
+
+    /// <summary>The adapter parameters (what the optimizer should see).</summary>
+    public IEnumerable<Parameter> Parameters() => _targets.SelectMany(t => new[] { t.A.weight!, t.B.weight! });
+
+    /// <summary>Folds ΔW = scaling·B·A into the base weights (faster inference; the hook then adds nothing).</summary>
+    public void Merge()
+    {
+        if (Merged) return;
+        using var _ = no_grad();
+        foreach (var t in _targets) t.Base.weight!.add_(Delta(t));
+        Merged = true;
+    }
+
+    /// <summary>Subtracts ΔW again, restoring the base weights (up to rounding).</summary>
+    public void Unmerge()
+    {
+        if (!Merged) return;
+        using var _ = no_grad();
+        foreach (var t in _targets) t.Base.weight!.sub_(Delta(t));
+        Merged = false;
+    }
+
+    Tensor Delta(Target t) => t.B.weight!.matmul(t.A.weight!).mul(Config.Scaling).to(t.Base.weight!.dtype);
+
+    /// <summary>Adapter tensors under PEFT names (base_model.model.&lt;module&gt;.lora_A.weight).</summary>
+    public Dictionary<string, Tensor> StateDict() => _targets
+        .SelectMany(t => new[] { ($"base_model.model.{t.Name}.lora_A.weight", (Tensor)t.A.weight!), ($"base_model.model.{t.Name}.lora_B.weight", (Tensor)t.B.weight!) })
+        .ToDictionary(x => x.Item1, x => x.Item2);
+
+    /// <summary>Writes adapter_config.json + adapter_model.safetensors (only the adapter weights).</summary>
+    public void Save(string directory, string? baseModel = null)
+    {
+        Directory.CreateDirectory(directory);
+        Safetensors.Save(Path.Combine(directory, WeightsFile), StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
+        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), (Config with { BaseModel = baseModel ?? Config.BaseModel }).ToJson());
+    }
+
+    /// <summary>Attaches the adapter saved in <paramref name="directory"/> to <paramref name="model"/> (strict: every adapter tensor must match).</summary>
+    public static LoraAdapter Load(LlamaModel model, string directory)
+    {
+        var cfgPath = Path.Combine(directory, ConfigFile);
+        if (!File.Exists(cfgPath)) throw new FileNotFoundException($"No LoRA adapter config: {cfgPath}", cfgPath);
+        var adapter = Attach(model, LoraConfig.FromJson(File.ReadAllText(cfgPath), cfgPath));
+        var file = Path.Combine(directory, WeightsFile);
+        var expected = adapter.StateDict();
+        using var scope = NewDisposeScope();
+        var loaded = Safetensors.Load(file);
+        using var _ = no_grad();
+        foreach (var (name, p) in expected)
+        {
+            if (!loaded.TryGetValue(name, out var t)) throw new InvalidDataException($"{file}: missing adapter tensor '{name}'.");
+            if (!t.shape.SequenceEqual(p.shape)) throw new InvalidDataException($"{file}: tensor '{name}' has shape [{string.Join(",", t.shape)}], expected [{string.Join(",", p.shape)}].");
+            p.copy_(t.to(p.dtype));
+        }
+        var extra = loaded.Keys.FirstOrDefault(k => !expected.ContainsKey(k));
+        if (extra is not null) throw new InvalidDataException($"{file}: tensor '{extra}' does not match any adapted module of this model.");
+        return adapter;
+    }
+}

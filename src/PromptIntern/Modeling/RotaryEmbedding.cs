@@ -1,0 +1,50 @@
+using static TorchSharp.torch;
+
+namespace PromptIntern.Modeling;
+
+/// <summary>Rotary position embedding (RoPE, half-split layout as in Hugging Face Llama), with cos/sin tables precomputed once.</summary>
+public sealed class RotaryEmbedding
+{
+    readonly Tensor _cos, _sin; // [maxSeq, headDim]
+
+    public RotaryEmbedding(int headDim, int maxSeq, double theta)
+    {
+        using var scope = NewDisposeScope();
+        var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, ScalarType.Float64) / headDim);
+        var freqs = outer(arange(maxSeq, ScalarType.Float64), invFreq);
+        var emb = cat([freqs, freqs], -1);
+        _cos = emb.cos().to(ScalarType.Float32).DetachFromDisposeScope();
+        _sin = emb.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+    }
+
+    Tensor? _cosDev, _sinDev; // the tables on the device in use, copied once rather than per call
+
+    (Tensor Cos, Tensor Sin) Tables(Device device)
+    {
+        if (_cosDev is null || _cosDev.device != device)
+        {
+            _cosDev?.Dispose(); _sinDev?.Dispose();
+            _cosDev = _cos.to(device).DetachFromDisposeScope();
+            _sinDev = _sin.to(device).DetachFromDisposeScope();
+        }
+        return (_cosDev, _sinDev!);
+    }
+
+    /// <summary>Rotates q and k ([B, H, T, D]) by the positions ([B, T], int64) of each token.</summary>
+    public (Tensor Q, Tensor K) Apply(Tensor q, Tensor k, Tensor positions)
+    {
+        using var scope = NewDisposeScope();
+        var (cosT, sinT) = Tables(q.device);
+        var cos = cosT[positions].unsqueeze(1).to(q.dtype); // [B,1,T,D]
+        var sin = sinT[positions].unsqueeze(1).to(q.dtype);
+        var qr = q * cos + RotateHalf(q) * sin;
+        var kr = k * cos + RotateHalf(k) * sin;
+        return (qr.MoveToOuterDisposeScope(), kr.MoveToOuterDisposeScope());
+    }
+
+    static Tensor RotateHalf(Tensor x)
+    {
+        var half = x.shape[^1] / 2;
+        return cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PromptIntern.Modeling;
+
+namespace PromptIntern.Training;
+
+/// <summary>Training hyperparameters, named as nanoGPT/litgpt name them; saved as the run's effective config.</summary>
+public sealed record TrainOptions
+{
+    /// <summary>Optimizer steps to run (each = micro_batch_size × gradient_accumulation sequences).</summary>
+    [JsonPropertyName("max_steps")] public int MaxSteps { get; init; } = 200;
+    [JsonPropertyName("micro_batch_size")] public int MicroBatchSize { get; init; } = 8;
+    [JsonPropertyName("gradient_accumulation")] public int GradientAccumulation { get; init; } = 1;
+    /// <summary>Sequence length: the pretraining window, or the cap for a fine-tuning example (prompt cut from the left).</summary>
+    [JsonPropertyName("max_seq_length")] public int MaxSeqLength { get; init; } = 256;
+    [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Floor of the cosine decay (nanoGPT: learning_rate / 10).</summary>
+    [JsonPropertyName("min_lr")] public double? MinLr { get; init; }
+    [JsonPropertyName("warmup_steps")] public int WarmupSteps { get; init; } = 20;
+    [JsonPropertyName("weight_decay")] public double WeightDecay { get; init; } = 0.1;
+    [JsonPropertyName("beta1")] public double Beta1 { get; init; } = 0.9;
+    [JsonPropertyName("beta2")] public double Beta2 { get; init; } = 0.95;
+    /// <summary>Gradient-norm clip (0 = off).</summary>
+    [JsonPropertyName("max_norm")] public double MaxNorm { get; init; } = 1.0;
+    [JsonPropertyName("log_interval")] public int LogInterval { get; init; } = 10;
+    /// <summary>Checkpoint every N steps (0 = only at the end) when a checkpoint directory is given.</summary>
+    [JsonPropertyName("save_interval")] public int SaveInterval { get; init; } = 100;
+    [JsonPropertyName("seed")] public long Seed { get; init; } = 1337;
+    /// <summary>fp32, or bf16 (CUDA: weights and activations in bfloat16; TorchSharp 0.107 has no autocast).</summary>
+    [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
+    /// <summary>LoRA settings; null = full fine-tuning.</summary>
+    [JsonPropertyName("lora")] public LoraConfig? Lora { get; init; }
+    /// <summary>Continue from the checkpoint in the checkpoint directory if there is one.</summary>
+    [JsonPropertyName("resume")] public bool Resume { get; init; } = true;
+
+    [JsonIgnore] public double MinLearningRate => MinLr ?? LearningRate / 10;
+
+    public TrainOptions Validate()
+    {
+        void Need(bool ok, string field, string problem) { if (!ok) throw new ArgumentException($"train option '{field}': {problem}"); }
+        Need(MaxSteps > 0, "max_steps", "must be positive");
+        Need(MicroBatchSize > 0, "micro_batch_size", "must be positive");
+        Need(GradientAccumulation > 0, "gradient_accumulation", "must be positive");
+        Need(MaxSeqLength > 1, "max_seq_length", "must be at least 2");
+        Need(LearningRate > 0, "learning_rate", "must be positive");
+        Need(WarmupSteps >= 0, "warmup_steps", "must be ≥ 0");
+        Need(LogInterval > 0, "log_interval", "must be positive");
+        Need(Precision is "fp32" or "bf16", "precision", $"'{Precision}' (expected fp32 or bf16)");
+        Lora?.Validate();
+        return this;
+    }
+
+    /// <summary>nanoGPT's get_lr: linear warmup, then cosine decay to min_lr at max_steps.</summary>
+    public double LearningRateAt(int step)
+    {
+        if (step < WarmupSteps) return LearningRate * (step + 1) / (WarmupSteps + 1);
+        var span = Math.Max(1, MaxSteps - WarmupSteps);
+        var ratio = Math.Clamp((double)(step - WarmupSteps) / span, 0, 1);
+        return MinLearningRate + 0.5 * (1 + Math.Cos(Math.PI * ratio)) * (LearningRate - MinLearningRate);
+    }
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PromptIntern.Data;
+using PromptIntern.Modeling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PromptIntern.Training;
+
+/// <summary>
+/// The one training loop (nanoGPT train.py style) shared by pretraining and fine-tuning:
+/// batch → forward → loss → backward (× accumulation) → clip → AdamW step → LR schedule → log → checkpoint.
+/// Checkpoints hold weights, optimizer state, RNG state and the step, so a resumed run continues exactly.
+/// </summary>
+public static class TrainingLoop
+{
+    public const string CheckpointFolder = "checkpoint";
+    public const string MetricsFile = "logs/metrics.jsonl";
+
+    public static TrainingSummary Run(CausalLanguageModel lm, IBatchSource data, TrainOptions o, string? outDir,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        o.Validate();
+        var model = lm.Model;
+        var device = lm.Device;
+        if (o.Precision == "bf16" && model.DType != ScalarType.BFloat16) model.to(ScalarType.BFloat16);
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        if (parameters.Count == 0) throw new InvalidOperationException("The model has no trainable parameters.");
+        var optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay);
+        random.manual_seed(o.Seed);
+
+        int startStep = 0;
+        long tokens = 0;
+        double elapsedBefore = 0;
+        if (outDir is not null)
+        {
+            Directory.CreateDirectory(outDir);
+            AtomicFile.WriteAllText(Path.Combine(outDir, "train_config.json"), o.ToJson());
+            var ckpt = Path.Combine(outDir, CheckpointFolder);
+            if (o.Resume && Directory.Exists(ckpt)) (startStep, tokens, elapsedBefore) = LoadCheckpoint(ckpt, model, optimizer);
+            TrimMetrics(Path.Combine(outDir, MetricsFile), startStep);
+        }
+
+        model.train();
+        var clock = Stopwatch.StartNew();
+        var intervalClock = Stopwatch.StartNew();
+        long intervalTokens = 0;
+        double lastLoss = double.NaN;
+        using var lossSum = zeros(1, ScalarType.Float32, device);
+        int micros = 0;
+        for (int step = startStep; step < o.MaxSteps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var lr = o.LearningRateAt(step);
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            optimizer.zero_grad();
+            for (int micro = 0; micro < o.GradientAccumulation; micro++)
+            {
+                using var scope = NewDisposeScope();
+                var b = data.Get(step, micro);
+                var ids = tensor(b.Ids, [b.Rows, b.Cols]).to(device);
+                var labels = tensor(b.Labels, [b.Rows, b.Cols]).to(device);
+                var loss = model.Loss(ids, labels) / o.GradientAccumulation;
+                loss.backward();
+                lossSum.add_(loss.detach().to(ScalarType.Float32)); // stays on the device: no host sync per micro-batch
+                intervalTokens += b.Ids.Length;
+            }
+            micros += 1;
+            if (o.MaxNorm > 0) nn.utils.clip_grad_norm_(parameters, o.MaxNorm);
+            optimizer.step();
+
+            bool last = step == o.MaxSteps - 1;
+            if ((step + 1) % o.LogInterval == 0 || last)
+            {
+                lastLoss = lossSum.item<float>() / micros;
+                lossSum.zero_(); micros = 0;
+                tokens += intervalTokens;
+                var tps = intervalTokens / Math.Max(1e-9, intervalClock.Elapsed.TotalSeconds);
+                var p = new TrainingProgress(step + 1, o.MaxSteps, lastLoss, lr, tps, elapsedBefore + clock.Elapsed.TotalSeconds, tokens);
+                intervalTokens = 0; intervalClock.Restart();
+                if (outDir is not null) AppendMetrics(outDir, p);
+                progress?.Report(p);
+            }
+            if (outDir is not null && (last || (o.SaveInterval > 0 && (step + 1) % o.SaveInterval == 0)))
+                SaveCheckpoint(Path.Combine(outDir, CheckpointFolder), model, optimizer, step + 1, tokens, elapsedBefore + clock.Elapsed.TotalSeconds);
+        }
+        model.eval();
+        var elapsed = clock.Elapsed.TotalSeconds;
+        return new TrainingSummary(o.MaxSteps - startStep, startStep, lastLoss, (tokens) / Math.Max(1e-9, elapsedBefore + elapsed), elapsedBefore + elapsed, tokens, outDir);
+    }
+
+    /// <summary>One line per interval: step, loss, lr, tokens/s, elapsed — as nanoGPT logs it.</summary>
+    public static string FormatLine(TrainingProgress p) => string.Create(CultureInfo.InvariantCulture,
+        $"step {p.Step}/{p.MaxSteps} | loss {p.Loss:0.0000} | lr {p.LearningRate:g4} | {p.TokensPerSecond:0} tok/s | {p.ElapsedSeconds:0.0} s");
+
+    static void AppendMetrics(string outDir, TrainingProgress p)
+    {
+        var path = Path.Combine(outDir, MetricsFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.AppendAllText(path, JsonSerializer.Serialize(new
+        {
+            step = p.Step, loss = p.Loss, lr = p.LearningRate, tokens_per_sec = Math.Round(p.TokensPerSecond, 1),
+            elapsed_s = Math.Round(p.ElapsedSeconds, 3), tokens = p.Tokens,
+        }) + "\n");
+    }
+
+    /// <summary>Drops metric lines written after the checkpoint we resume from (a crash between log and save).</summary>
+    static void TrimMetrics(string path, int step)
+    {
+        if (!File.Exists(path)) return;
+        var keep = File.ReadAllLines(path).Where(l => l.Length > 0 && JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32() <= step).ToList();
+        AtomicFile.WriteLines(path, keep);
+    }
+
+    sealed record CheckpointState(int step, long tokens, double elapsed_s);
+
+    static void SaveCheckpoint(string dir, LlamaModel model, OptimizerHelper optimizer, int step, long tokens, double elapsed)
+    {
+        // Written into a fresh folder, then swapped in, so a crash mid-save leaves the previous checkpoint intact.
+        var tmp = dir + ".tmp";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        Directory.CreateDirectory(tmp);
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        Safetensors.Save(Path.Combine(tmp, "model.safetensors"), weights);
+        AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), model.Config.ToJson());
+        optimizer.save_state_dict(Path.Combine(tmp, "optimizer.bin"));
+        using (var rng = random.get_rng_state()) Safetensors.Save(Path.Combine(tmp, "rng.safetensors"), new Dictionary<string, Tensor> { ["cpu"] = rng });
+        AtomicFile.WriteAllText(Path.Combine(tmp, "trainer_state.json"), JsonSerializer.Serialize(new CheckpointState(step, tokens, elapsed)));
+        var old = dir + ".old";
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+        if (Directory.Exists(dir)) Directory.Move(dir, old);
+        Directory.Move(tmp, dir);
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+    }
+
+    static (int Step, long Tokens, double Elapsed) LoadCheckpoint(string dir, LlamaModel model, OptimizerHelper optimizer)
+    {
+        var statePath = Path.Combine(dir, "trainer_state.json");
+        if (!File.Exists(statePath)) throw new InvalidDataException($"{dir}: incomplete checkpoint (no trainer_state.json); delete it or pass --no-resume.");
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+            ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
+        var file = Path.Combine(dir, "model.safetensors");
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            var saved = Safetensors.Load(file);
+            foreach (var (name, p) in parameters)
+            {
+                if (!saved.TryGetValue(name, out var t)) throw new InvalidDataException($"{file}: checkpoint lacks '{name}' (was it trained with a different LoRA or model config?).");
+                if (!t.shape.SequenceEqual(p.shape)) throw new InvalidDataException($"{file}: tensor '{name}' has shape [{string.Join(",", t.shape)}], the model needs [{string.Join(",", p.shape)}].");
+                p.copy_(t.to(p.dtype));
+            }
+            if (saved.Count != parameters.Count) throw new InvalidDataException($"{file}: checkpoint has {saved.Count} tensors, the model {parameters.Count} (LoRA attached in one but not the other?).");
+            random.set_rng_state(Safetensors.Load(Path.Combine(dir, "rng.safetensors"))["cpu"]);
+        }
+        optimizer.load_state_dict(Path.Combine(dir, "optimizer.bin"));
+        return (state.step, state.tokens, state.elapsed_s);
+    }
+}
