@@ -27,16 +27,20 @@ public sealed class CompressVerb : IVerb
         var json = new Option<bool>("--json") { Description = "Print one JSON line with the accounting instead of the display" };
         var all = new Option<bool>("--all") { Description = "Sweep every method × rate 0.8/0.5/0.3/0.1 and write CSV + Markdown" };
         var outDir = new Option<string?>("--out-dir") { Description = "Where --all writes (default: results/compression)" };
+        var newlines = new Option<bool>("--keep-newlines") { Description = "Also force-keep line breaks (LLMLingua-2's force_tokens=[\"\\n\"]; default: off)" };
+        var distill = new Option<bool>("--distill") { Description = "Re-distil the llmlingua2 classifier from llmlingua over the scorer into data/compressors/llmlingua2, then exit" };
         var model = new Option<string?>("--scorer-model") { Description = "Causal LM folder that scores tokens (default: data/models/tiny when present, else the n-gram fallback)" };
 
         var cmd = new Command("compress", "Compress a task's instruction template (LLMLingua family, Selective Context, random/truncate baselines)");
-        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir, model }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir, model, newlines, distill }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var counter = TiktokenCounter.Get(p.GetValue(tokenizer)!);
             var structure = !p.GetValue(noStructure);
             var extra = p.GetValue(force)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ForceKeep.Literal).ToList();
+            if (p.GetValue(newlines)) extra.Add(ForceKeep.Newlines);
             var scorer = TokenScorers.Default(p.GetValue(model) ?? Path.Combine(KitPaths.Data, "models", "tiny"));
+            if (p.GetValue(distill)) return Distill(scorer);
             if (p.GetValue(all))
                 return Sweep(p.GetValue(task)!, counter, scorer, t => ForceFor(t, structure, extra), p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "compression"));
             var taskName = TaskName.Parse(p.GetValue(task)!);
@@ -131,6 +135,20 @@ public sealed class CompressVerb : IVerb
                 .. CompressionSweep.DefaultRates.Select(rate => g.First(r => r.RequestedRate == rate) is var c ? $"{c.CompressedTokens} ({c.Milliseconds:0} ms)" : "")]);
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(stem)}[/].csv, .md, .json");
+        return 0;
+    }
+
+    static int Distill(ITokenScorer scorer)
+    {
+        var commit = Git("rev-parse --short HEAD");
+        KeepClassifierReport report = null!;
+        AnsiConsole.Status().Start($"distilling the llmlingua2 classifier from llmlingua over {scorer.Name}...",
+            _ => report = Compressors.DistillClassifier(Compressors.DefaultClassifierDir, scorer, commit: commit).Report);
+        var t = new Table().AddColumns("teacher", "texts", "units", "kept by teacher", "final loss", "held-out agreement", "majority baseline", "time");
+        t.AddRow(Markup.Escape($"llmlingua over {scorer.Name}"), report.Texts.ToString(), report.Units.ToString(), $"{report.KeptFraction:P1}",
+            $"{report.EpochLoss[^1]:0.000}", $"{report.HeldOutAccuracy:P1}", $"{report.HeldOutBaselineAccuracy:P1}", $"{report.Elapsed.TotalSeconds:0} s");
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Compressors.DefaultClassifierDir)}[/]");
         return 0;
     }
 
