@@ -6,6 +6,9 @@ public static class NotebookPreset
 {
     public const string EnvironmentVariable = "PROMPTINTERN_PRESET";
 
+    /// <summary>Redirects KitPaths.Results for a run (see <see cref="NotebookRunOptions.ResultsDirectory"/>).</summary>
+    public const string ResultsVariable = "PROMPTINTERN_RESULTS";
+
     /// <summary>Small CPU-sized runs (the default, used by the tests).</summary>
     public const string Quick = "quick";
 

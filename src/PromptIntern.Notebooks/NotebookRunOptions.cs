@@ -4,7 +4,9 @@ namespace PromptIntern.Notebooks;
 /// <param name="Preset">quick or full; exposed to the notebook as $PROMPTINTERN_PRESET.</param>
 /// <param name="WriteOutputs">Write the executed notebook (outputs, execution counts) back to its file.</param>
 /// <param name="CellTimeout">Longest one cell may run before the run fails.</param>
-public sealed record NotebookRunOptions(string Preset = NotebookPreset.Quick, bool WriteOutputs = true, TimeSpan? CellTimeout = null)
+/// <param name="ResultsDirectory">Where the notebook's exports go (as $PROMPTINTERN_RESULTS, read by KitPaths.Results); null: results/.</param>
+public sealed record NotebookRunOptions(
+    string Preset = NotebookPreset.Quick, bool WriteOutputs = true, TimeSpan? CellTimeout = null, string? ResultsDirectory = null)
 {
     public TimeSpan EffectiveCellTimeout => CellTimeout ?? TimeSpan.FromMinutes(30);
 }

@@ -6,7 +6,8 @@ namespace PromptIntern.Notebooks;
 /// order, outputs written back into the .ipynb as VS Code writes them. A failing cell stops the run with
 /// <see cref="NotebookExecutionException"/> (notebook, cell number, error).</summary>
 /// <remarks>While a notebook runs, the process's working directory is the notebook's folder (as in VS Code, so
-/// relative <c>#r</c> paths and files resolve the same) and $PROMPTINTERN_PRESET is the preset; both are restored after.
+/// relative <c>#r</c> paths and files resolve the same), $PROMPTINTERN_PRESET is the preset and, when asked,
+/// $PROMPTINTERN_RESULTS redirects exports; all are restored after.
 /// Because both are process-wide, runs in one process are serialized.</remarks>
 public static class NotebookRunner
 {
@@ -35,6 +36,7 @@ public static class NotebookRunner
         await OneAtATime.WaitAsync(cancel);
         var savedDirectory = Directory.GetCurrentDirectory();
         var savedPreset = Environment.GetEnvironmentVariable(NotebookPreset.EnvironmentVariable);
+        var savedResults = Environment.GetEnvironmentVariable(NotebookPreset.ResultsVariable);
         var total = Stopwatch.StartNew();
         var times = new List<TimeSpan>();
         NotebookExecutionException? failure = null;
@@ -42,6 +44,8 @@ public static class NotebookRunner
         {
             Directory.SetCurrentDirectory(Path.GetDirectoryName(full)!);
             Environment.SetEnvironmentVariable(NotebookPreset.EnvironmentVariable, preset);
+            if (options.ResultsDirectory is { } results)
+                Environment.SetEnvironmentVariable(NotebookPreset.ResultsVariable, Path.GetFullPath(results));
             foreach (var (cell, _) in cells) { cell.Outputs.Clear(); cell.ExecutionOrder = 0; }
 
             using var kernel = NotebookKernel.Start();
@@ -63,6 +67,7 @@ public static class NotebookRunner
         {
             Directory.SetCurrentDirectory(savedDirectory);
             Environment.SetEnvironmentVariable(NotebookPreset.EnvironmentVariable, savedPreset);
+            Environment.SetEnvironmentVariable(NotebookPreset.ResultsVariable, savedResults);
             OneAtATime.Release();
         }
 

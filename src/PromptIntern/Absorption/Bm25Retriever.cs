@@ -70,7 +70,7 @@ public sealed class Bm25Retriever : IExampleRetriever
             double idf = Idf(_docs.Length, list.Length);
             foreach (var (d, tf) in list)
             {
-                double norm = Parameters.K1 * (1 - Parameters.B + Parameters.B * _length[d] / _avgLength);
+                double norm = Parameters.K1 * (1 - Parameters.B + Parameters.B * _length[d] / _avgLength); // _avgLength > 0: d holds a term
                 scores[d] += idf * tf * (Parameters.K1 + 1) / (tf + norm);
                 if (!seen[d]) { seen[d] = true; touched.Add(d); }
             }

@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using PromptIntern.Compression;
+
 namespace PromptIntern.Curriculum;
 
 /// <summary>Shrinks the instruction template to a kept fraction of its tokens (LLMLingua's rate). The curriculum's
@@ -16,6 +19,15 @@ public static class TemplateCompressor
 {
     /// <summary>Wraps a function (template, rate) → compressed template, e.g. <c>(t, r) => compressor.Compress(t, r).CompressedPrompt</c>.</summary>
     public static ITemplateCompressor FromFunc(string name, Func<string, double, string> compress) => new FuncCompressor(name, compress);
+
+    /// <summary>Adapts a Compression compressor: the template is the request's instruction, compressed to <c>rate</c>;
+    /// <paramref name="keepSpans"/> (literal text, e.g. TaskTemplates.ForcedSpans) always survive.</summary>
+    public static ITemplateCompressor From(IPromptCompressor compressor, IReadOnlyList<string>? keepSpans = null)
+    {
+        var forceKeep = (keepSpans ?? []).Select(Regex.Escape).ToList();
+        return FromFunc(compressor.Name, (template, rate) =>
+            compressor.Compress(new CompressionRequest { Instruction = template, Rate = rate, ForceKeep = forceKeep }).CompressedPrompt);
+    }
 
     sealed class FuncCompressor(string name, Func<string, double, string> compress) : ITemplateCompressor
     {

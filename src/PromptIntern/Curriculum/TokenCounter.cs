@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.ML.Tokenizers;
+using PromptIntern.Text;
 
 namespace PromptIntern.Curriculum;
 
@@ -27,10 +27,10 @@ public sealed class TokenCounter
 
     static readonly ConcurrentDictionary<string, TokenCounter> Tiktokens = new(StringComparer.Ordinal);
 
-    /// <summary>An OpenAI tiktoken encoding ("o200k_base" for GPT-4o-family, "cl100k_base" for GPT-3.5/4) through Microsoft.ML.Tokenizers.</summary>
-    public static TokenCounter Tiktoken(string encoding = "o200k_base") => Tiktokens.GetOrAdd(encoding, e =>
+    /// <summary>A cost tokenizer ("o200k_base" for the GPT-4o family, "cl100k_base" for GPT-3.5/4), see <see cref="CostTokenizer"/>.</summary>
+    public static TokenCounter Tiktoken(string encoding = CostTokenizer.O200kBase)
     {
-        var tok = TiktokenTokenizer.CreateForEncoding(e);
-        return new TokenCounter(e, s => tok.CountTokens(s));
-    });
+        var tok = CostTokenizer.Get(encoding);
+        return Tiktokens.GetOrAdd(tok.Name, _ => new TokenCounter(tok.Name, tok.CountTokens));
+    }
 }

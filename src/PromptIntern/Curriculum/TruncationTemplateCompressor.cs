@@ -1,4 +1,4 @@
-using Microsoft.ML.Tokenizers;
+using PromptIntern.Text;
 
 namespace PromptIntern.Curriculum;
 
@@ -7,12 +7,12 @@ namespace PromptIntern.Curriculum;
 /// compressor (Compression) for experiments.</summary>
 public sealed class TruncationTemplateCompressor : ITemplateCompressor
 {
-    readonly Tokenizer _tokenizer;
+    readonly CostTokenizer _tokenizer;
 
-    public TruncationTemplateCompressor(string encoding = "o200k_base")
+    public TruncationTemplateCompressor(string encoding = CostTokenizer.O200kBase)
     {
-        _tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
-        Name = $"truncate-{encoding}(stand-in)";
+        _tokenizer = CostTokenizer.Get(encoding);
+        Name = $"truncate-{_tokenizer.Name}(stand-in)";
     }
 
     public string Name { get; }
@@ -23,7 +23,6 @@ public sealed class TruncationTemplateCompressor : ITemplateCompressor
         int total = _tokenizer.CountTokens(template);
         int keep = (int)Math.Ceiling(rate * total);
         if (keep >= total) return template;
-        int end = _tokenizer.GetIndexByTokenCount(template, keep, out _, out _);
-        return template[..end].TrimEnd();
+        return _tokenizer.Prefix(template, keep).TrimEnd();
     }
 }

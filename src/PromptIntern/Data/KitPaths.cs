@@ -9,7 +9,9 @@ public static class KitPaths
     public static string Root => _root ??= FindRoot();
 
     public static string Data => Path.Combine(Root, "data");
-    public static string Results => Path.Combine(Root, "results");
+    /// <summary>results/ under the root, or $PROMPTINTERN_RESULTS (the notebook tests send quick-preset exports to a temp folder).</summary>
+    public static string Results =>
+        Environment.GetEnvironmentVariable("PROMPTINTERN_RESULTS") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(Root, "results");
 
     /// <summary>data/&lt;task&gt;/&lt;split&gt;.jsonl</summary>
     public static string Split(string task, string split) => Path.Combine(Data, TaskName.Parse(task), split + ".jsonl");

@@ -30,7 +30,7 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         var q = q_proj.call(x).view(b, t, _heads, _headDim).transpose(1, 2);
         var k = k_proj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         var v = v_proj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
-        (q, k) = _rope.Apply(q, k, ctx.Positions);
+        (q, k) = _rope.Apply(q, k, ctx.Positions, ctx.UniformPositions ? ctx.CacheStart : null);
         if (ctx.Cache is not null) (k, v) = ctx.Cache.Append(_layer, ctx.CacheStart, k, v);
         if (_kvHeads != _heads)
         {

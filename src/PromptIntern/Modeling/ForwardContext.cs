@@ -12,6 +12,8 @@ public sealed class ForwardContext
     /// <summary>True when SDPA should apply its own causal mask (no explicit mask and queries == keys).</summary>
     public bool IsCausal { get; init; }
     public KvCache? Cache { get; init; }
+    /// <summary>Set when all rows share positions CacheStart.. (no padding): RoPE then slices its table rather than gathering.</summary>
+    public bool UniformPositions { get; init; }
     /// <summary>Where in the cache these tokens start (tokens already cached).</summary>
     public int CacheStart { get; init; }
 
@@ -26,7 +28,7 @@ public sealed class ForwardContext
         if (padMask is null)
         {
             var pos = arange(start, total, ScalarType.Int64, device).unsqueeze(0).expand(batch, seqLen);
-            return new ForwardContext { Positions = pos, Mask = null, IsCausal = seqLen > 1 && start == 0, Cache = cache, CacheStart = start }
+            return new ForwardContext { Positions = pos, Mask = null, IsCausal = seqLen > 1 && start == 0, Cache = cache, CacheStart = start, UniformPositions = true }
                 .CheckNoMaskNeeded(seqLen, start);
         }
         var keys = padMask.narrow(1, 0, total).to(ScalarType.Int64).to(device);
@@ -48,7 +50,7 @@ public sealed class ForwardContext
             var total = start + seqLen;
             var q = arange(start, total, ScalarType.Int64, Positions.device).view(seqLen, 1);
             var k = arange(total, ScalarType.Int64, Positions.device).view(1, total);
-            return new ForwardContext { Positions = Positions, Mask = k.le(q).view(1, 1, seqLen, total), IsCausal = false, Cache = Cache, CacheStart = start };
+            return new ForwardContext { Positions = Positions, Mask = k.le(q).view(1, 1, seqLen, total), IsCausal = false, Cache = Cache, CacheStart = start, UniformPositions = true };
         }
         return this;
     }

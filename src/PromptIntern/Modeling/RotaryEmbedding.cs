@@ -30,13 +30,15 @@ public sealed class RotaryEmbedding
         return (_cosDev, _sinDev!);
     }
 
-    /// <summary>Rotates q and k ([B, H, T, D]) by the positions ([B, T], int64) of each token.</summary>
-    public (Tensor Q, Tensor K) Apply(Tensor q, Tensor k, Tensor positions)
+    /// <summary>Rotates q and k ([B, H, T, D]) by the positions ([B, T], int64) of each token; when every row
+    /// shares positions start..start+T (no padding), pass <paramref name="uniformStart"/> to slice the table instead of gathering.</summary>
+    public (Tensor Q, Tensor K) Apply(Tensor q, Tensor k, Tensor positions, int? uniformStart = null)
     {
         using var scope = NewDisposeScope();
         var (cosT, sinT) = Tables(q.device);
-        var cos = cosT[positions].unsqueeze(1).to(q.dtype); // [B,1,T,D]
-        var sin = sinT[positions].unsqueeze(1).to(q.dtype);
+        var t = q.shape[2];
+        var cos = (uniformStart is { } s0 ? cosT.narrow(0, s0, t) : cosT[positions].unsqueeze(1)).to(q.dtype); // [T,D] or [B,1,T,D]
+        var sin = (uniformStart is { } s1 ? sinT.narrow(0, s1, t) : sinT[positions].unsqueeze(1)).to(q.dtype);
         var qr = q * cos + RotateHalf(q) * sin;
         var kr = k * cos + RotateHalf(k) * sin;
         return (qr.MoveToOuterDisposeScope(), kr.MoveToOuterDisposeScope());

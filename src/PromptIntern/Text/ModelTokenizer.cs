@@ -6,7 +6,7 @@ namespace PromptIntern.Text;
 /// <summary>The tokenizer of the kit's language models: a byte-level BPE that the kit trains itself (or loads from a
 /// Hugging Face checkpoint), run by Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>. Decoding an encoding gives back
 /// the exact input for any valid Unicode string. Special tokens are never read from text unless asked for.</summary>
-public sealed class ModelTokenizer
+public sealed class ModelTokenizer : ITokenizer
 {
     public const string TokenizerJsonFile = "tokenizer.json";
     public const string VocabFile = "vocab.json";
@@ -80,9 +80,12 @@ public sealed class ModelTokenizer
     /// <summary>Writes tokenizer.json, vocab.json, merges.txt and tokenizer_config.json into <paramref name="dir"/>.</summary>
     public void Save(string dir) => TokenizerFolder.Save(this, dir);
 
+    /// <summary>Token ids of <paramref name="text"/>; literal special-token strings in it are encoded as ordinary text.</summary>
+    public int[] Encode(string text) => Encode(text, parseSpecialTokens: false);
+
     /// <summary>Token ids of <paramref name="text"/>. With <paramref name="parseSpecialTokens"/>, literal special-token
     /// strings in the text become their ids; otherwise they are encoded as ordinary text.</summary>
-    public int[] Encode(string text, bool parseSpecialTokens = false) =>
+    public int[] Encode(string text, bool parseSpecialTokens) =>
         EncodeWithOffsets(text, parseSpecialTokens).Select(t => t.Id).ToArray();
 
     /// <summary>Tokens with the characters of <paramref name="text"/> each stands for; the spans tile the text exactly.</summary>
@@ -102,8 +105,11 @@ public sealed class ModelTokenizer
         return spans;
     }
 
+    /// <summary>Text of the ids without special tokens (as generation wants it). Exact inverse of <see cref="Encode(string)"/>.</summary>
+    public string Decode(IEnumerable<int> ids) => Decode(ids, skipSpecialTokens: true);
+
     /// <summary>Text of the ids; special tokens appear as their strings unless <paramref name="skipSpecialTokens"/>.</summary>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) =>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens) =>
         _bpe.Decode(ids, considerSpecialTokens: !skipSpecialTokens) ?? "";
 
     /// <summary>The token's string as stored in vocab.json (byte-level characters, e.g. "Ġthe").</summary>

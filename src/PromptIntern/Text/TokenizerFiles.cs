@@ -7,6 +7,8 @@ public static class TokenizerFiles
     public static readonly List<(string MarkerFile, Func<string, ITokenizer> Load)> Loaders =
     [
         (ByteTokenizer.FileName, _ => new ByteTokenizer()),
+        (ModelTokenizer.TokenizerJsonFile, ModelTokenizer.Load),
+        (ModelTokenizer.VocabFile, ModelTokenizer.Load),
     ];
 
     public static ITokenizer Load(string directory)

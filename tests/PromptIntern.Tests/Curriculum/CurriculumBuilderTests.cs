@@ -100,4 +100,15 @@ public class CurriculumBuilderTests
         Assert.Equal(CurriculumFixture.Template, comp.Compress(CurriculumFixture.Template, 1.0));
         Assert.Contains("stand-in", comp.Name);
     }
+
+    [Fact]
+    public void CompressionAdapter_CompressesTheTemplateToTheRate_AndKeepsForcedSpans()
+    {
+        var adapter = TemplateCompressor.From(new PromptIntern.Compression.TruncateCompressor(), ["Rule 40"]);
+        var tok = TokenCounter.Tiktoken();
+        var kept = adapter.Compress(CurriculumFixture.Template, 0.3);
+        Assert.Equal("truncate", adapter.Name);
+        Assert.InRange(tok.Count(kept), 1, (int)Math.Ceiling(0.35 * tok.Count(CurriculumFixture.Template)));
+        Assert.Contains("Rule 40", kept);
+    }
 }

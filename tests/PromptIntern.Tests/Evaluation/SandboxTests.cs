@@ -10,7 +10,12 @@ namespace PromptIntern.Tests.Evaluation;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SandboxTests : IDisposable
 {
-    static readonly SandboxOptions Options = new() { TimeoutSeconds = 3, Parallelism = 2 };
+    // PROMPTINTERN_SANDBOX=Bubblewrap (or UnshareUserNamespace) runs this suite against another isolation kind.
+    static readonly SandboxOptions Options = new()
+    {
+        TimeoutSeconds = 3, Parallelism = 2, SandboxUidBase = 62000, // uids no other test's sandbox uses
+        Isolation = Enum.TryParse<SandboxIsolation>(Environment.GetEnvironmentVariable("PROMPTINTERN_SANDBOX"), out var kind) ? kind : null,
+    };
     static readonly Lazy<PythonSandbox> Shared = new(() => new PythonSandbox(Options));
     readonly string _victimDir;
 
@@ -53,6 +58,31 @@ public sealed class SandboxTests : IDisposable
         var r = Sandbox.Run("loop", "while True:\n    pass\n");
         Assert.Equal(SandboxReason.Timeout, r.Reason);
         Assert.InRange(r.Duration.TotalSeconds, 2.5, Options.TimeoutSeconds + 3);
+        var sleeper = Sandbox.Run("sleep", "import time\ntime.sleep(600)\n"); // no CPU use: the wall clock stops it
+        Assert.Equal(SandboxReason.Timeout, sleeper.Reason);
+        AssertNoSandboxProcessesLeft();
+    }
+
+    [Fact]
+    public void ProcessLimit_StopsForking_AtTheConfiguredCount()
+    {
+        // Bounded (at most 64 children), so it is safe to run even where the limit did not hold.
+        var program = """
+            import os, time
+            n = 0
+            for _ in range(64):
+                try:
+                    if os.fork() == 0:
+                        time.sleep(5)
+                        os._exit(0)
+                    n += 1
+                except OSError:
+                    break
+            print(n)
+            """;
+        var r = Sandbox.Run("nproc", program);
+        Assert.True(r.Passed, r.Stderr);
+        Assert.InRange(int.Parse(r.Stdout.Trim()), 1, Options.MaxProcesses);
         AssertNoSandboxProcessesLeft();
     }
 
@@ -71,9 +101,11 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public void MemoryBomb_IsReported_AsMemory()
     {
-        var r = Sandbox.Run("membomb", "chunks = []\nwhile True:\n    chunks.append(bytearray(16 * 1024 * 1024))\n");
+        var r = Sandbox.Run("membomb", "chunks = []\nwhile True:\n    chunks.append(bytearray(64 * 1024 * 1024))\n");
         Assert.Equal(SandboxReason.Memory, r.Reason);
         Assert.Contains("MemoryError", r.Stderr);
+        var huge = Sandbox.Run("huge", "x = 'a' * (2 * 1024 ** 3)\n");
+        Assert.Equal(SandboxReason.Memory, huge.Reason);
     }
 
     [Fact]
@@ -215,16 +247,39 @@ public sealed class SandboxTests : IDisposable
         }
     }
 
+    /// <summary>As root: no process of this suite's sandbox uids is left. Otherwise: no sandboxed python at all.</summary>
     static void AssertNoSandboxProcessesLeft()
     {
         var deadline = DateTime.UtcNow.AddSeconds(3);
         List<string> left;
         do
         {
-            left = HostCommandLines().Where(c => c.Contains("-I -B prog.py")).ToList();
+            left = Environment.UserName == "root"
+                ? HostProcesses().Where(p => p.Uid >= Options.SandboxUidBase && p.Uid < Options.SandboxUidBase + Options.Parallelism + 1000).Select(p => p.Cmd).ToList()
+                : HostCommandLines().Where(c => c.Contains("-I -B prog.py")).ToList();
             if (left.Count == 0) return;
             Thread.Sleep(100);
         } while (DateTime.UtcNow < deadline);
         Assert.Fail("sandbox processes left behind: " + string.Join(" | ", left));
+    }
+
+    static IEnumerable<(int Uid, string Cmd)> HostProcesses()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            int uid;
+            string cmd;
+            try
+            {
+                var line = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+                uid = int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
+                cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            catch (InvalidOperationException) { continue; }
+            yield return (uid, cmd);
+        }
     }
 }

@@ -22,6 +22,27 @@ public class TokenizerFolderTests(TokenizerFixture fixture) : IClassFixture<Toke
     }
 
     [Fact]
+    public void TokenizerFiles_LoadsASavedModelTokenizer_ForTheModelStack()
+    {
+        using var dir = new TempDir();
+        fixture.Tokenizer.Save(dir.Path);
+        var loaded = Assert.IsType<ModelTokenizer>(TokenizerFiles.Load(dir.Path));
+        Assert.Equal(fixture.Tokenizer.Encode("find . -name x"), loaded.Encode("find . -name x"));
+    }
+
+    [Fact]
+    public void DefaultTokenizer_InDataFolder_Has8192TokensAndRoundTrips()
+    {
+        var tok = ModelTokenizer.Load(Path.Combine(KitPaths.Data, "tokenizer"));
+        Assert.Equal(8192, tok.VocabSize);
+        Assert.Equal((8188, 8189, 8190), (tok.BosId, tok.EosId, tok.PadId));
+        const string text = "### Query:\nFind files named '*.log' older than 7 days.\n### Answer:\nfind . -name '*.log' -mtime +7\n";
+        var ids = tok.Encode(text);
+        Assert.Equal(text, tok.Decode(ids));
+        Assert.True(text.Length / (double)ids.Length > 2.5, $"{ids.Length} tokens for {text.Length} chars");
+    }
+
+    [Fact]
     public void Load_VocabAndMergesOnly_UsesGpt2PreTokenizerAndFindsSpecials()
     {
         using var dir = new TempDir();
@@ -47,6 +68,7 @@ public class TokenizerFolderTests(TokenizerFixture fixture) : IClassFixture<Toke
         Assert.Equal(endOfText + 1, tok.VocabSize);
         Assert.Equal([tok.TokenToId("hello")!.Value, tok.TokenToId("Ġworld")!.Value], tok.Encode("hello world"));
         Assert.Equal([tok.TokenToId("hello")!.Value, endOfText], tok.Encode("hello<|endoftext|>", parseSpecialTokens: true));
+        Assert.Equal("hello<|endoftext|>", tok.Decode(tok.Encode("hello<|endoftext|>", parseSpecialTokens: true), skipSpecialTokens: false));
         Assert.Equal("hello world 😀", tok.Decode(tok.Encode("hello world 😀")));
     }
 

@@ -13,7 +13,7 @@ public class TrainingTests
 
     static TrainOptions Small(int steps) => new()
     {
-        MaxSteps = steps, MicroBatchSize = 4, GradientAccumulation = 2, MaxSeqLength = 32, WarmupSteps = 2,
+        MaxSteps = steps, MicroBatchSize = 2, GradientAccumulation = 2, MaxSeqLength = 24, WarmupSteps = 2,
         LearningRate = 3e-3, LogInterval = 1, SaveInterval = 3, Seed = 7,
     };
 
@@ -89,7 +89,7 @@ public class TrainingTests
     {
         var pairs = new[] { new TrainingPair("Q: files?\nA:", " ls"), new TrainingPair("Q: where?\nA:", " pwd") };
         using var lm = MicroModel();
-        var s = SupervisedFineTuner.Train(lm, pairs, new TrainOptions { MaxSteps = 80, MicroBatchSize = 2, MaxSeqLength = 32, LearningRate = 1e-2, WarmupSteps = 5, LogInterval = 10 });
+        var s = SupervisedFineTuner.Train(lm, pairs, new TrainOptions { MaxSteps = 50, MicroBatchSize = 2, MaxSeqLength = 24, LearningRate = 1e-2, WarmupSteps = 5, LogInterval = 10 });
         Assert.True(s.FinalLoss < 0.1, $"final loss {s.FinalLoss}");
         var outs = lm.Generate(pairs.Select(p => p.Prompt).ToList(), new GenerationOptions { MaxNewTokens = 8 });
         Assert.Equal(" ls", outs[0].Text);

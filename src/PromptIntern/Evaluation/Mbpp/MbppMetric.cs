@@ -35,12 +35,12 @@ public sealed partial class MbppMetric(SandboxOptions options) : ITaskMetric
         return new MetricReport(Task, new Dictionary<string, double> { [PassAt1Name] = pass }, examples);
     }
 
-    /// <summary>The program that decides pass/fail: test setup, the predicted code, then each assert.</summary>
+    /// <summary>The program that decides pass/fail: the predicted code, the test setup (after the code: MBPP's setup may
+    /// use the solution's classes, e.g. mbpp-927 builds a tree of its <c>Node</c>), then each assert.</summary>
     public static string BuildProgram(TaskExample problem, string prediction)
     {
-        var parts = new List<string>();
+        var parts = new List<string> { ExtractCode(prediction) };
         if (!string.IsNullOrWhiteSpace(problem.TestSetup)) parts.Add(problem.TestSetup);
-        parts.Add(ExtractCode(prediction));
         parts.Add(string.Join('\n', problem.Tests));
         return string.Join("\n\n", parts) + "\n";
     }

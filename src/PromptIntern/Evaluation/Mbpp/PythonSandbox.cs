@@ -57,15 +57,22 @@ public sealed class PythonSandbox
             throw new InvalidOperationException(
                 "no sandbox for Python works on this machine (tried: " + notes.ToString().Trim().Replace('\n', ';') +
                 "). Install util-linux unshare or bubblewrap, or accept the risk with --unsafe-no-isolation.");
+        if (RunsAsRoot && OnPath("setpriv") == null)
+            throw new InvalidOperationException("running as root without setpriv: fork bombs could not be limited; refusing to run unisolated");
         Isolation = SandboxIsolation.None;
         ProbeNotes = notes.ToString().Trim();
     }
 
     IEnumerable<SandboxIsolation> Candidates()
     {
+        if (_options.Isolation is { } forced)
+        {
+            if (forced != SandboxIsolation.None) yield return forced;
+            yield break;
+        }
         if (OperatingSystem.IsLinux() && OnPath("unshare") != null && OnPath("setpriv") != null)
             yield return geteuid() == 0 ? SandboxIsolation.UnshareAsRoot : SandboxIsolation.UnshareUserNamespace;
-        if (OperatingSystem.IsLinux() && OnPath("bwrap") != null) yield return SandboxIsolation.Bubblewrap;
+        if (OperatingSystem.IsLinux() && OnPath("bwrap") != null && (!RunsAsRoot || OnPath("setpriv") != null)) yield return SandboxIsolation.Bubblewrap;
     }
 
     public SandboxResult Run(string id, string program) => RunAsync(id, program).GetAwaiter().GetResult();
@@ -138,10 +145,12 @@ public sealed class PythonSandbox
         int exit = process.ExitCode;
 
         bool sandboxed = Isolation is SandboxIsolation.UnshareAsRoot or SandboxIsolation.UnshareUserNamespace;
+        if (Isolation == SandboxIsolation.Bubblewrap && errText.StartsWith("bwrap: ", StringComparison.Ordinal))
+            return new SandboxResult(id, false, SandboxReason.SandboxError, exit, Excerpt(outText), Excerpt(errText), sw.Elapsed);
         if (sandboxed)
         {
             int at = errText.IndexOf(ReadyMarker, StringComparison.Ordinal);
-            if (at < 0 && !timedOut)
+            if (at < 0 && !timedOut && !cap.Exceeded) // a program cut off early may have crowded the marker out of the cap
                 return new SandboxResult(id, false, SandboxReason.SandboxError, exit, Excerpt(outText), Excerpt(errText), sw.Elapsed);
             if (at >= 0) errText = errText[..at] + errText[(at + ReadyMarker.Length)..].TrimStart('\n');
         }
@@ -160,41 +169,40 @@ public sealed class PythonSandbox
 
     void BuildCommand(ProcessStartInfo psi, string work, int slot)
     {
-        var a = psi.ArgumentList;
-        string[] limits =
-        [
-            $"--as={_options.MemoryBytes}", $"--cpu={(long)Math.Ceiling(_options.TimeoutSeconds)}",
-            $"--nproc={ProcessLimit()}", $"--fsize={_options.MaxFileBytes}", "--core=0", "--nofile=256",
-        ];
-        string[] python = [PythonPath, "-I", "-B", "prog.py"];
+        int uid = _options.SandboxUidBase + slot;
+        var cmd = new List<string>();
+        // Root ignores RLIMIT_NPROC (the kernel never applies it to uid 0), so as root every kind runs the program as an
+        // unprivileged uid of its own; UnshareAsRoot does that inside its launcher, the others start under setpriv.
+        if (RunsAsRoot && Isolation is SandboxIsolation.Bubblewrap or SandboxIsolation.None)
+        {
+            if (chown(work, (uint)uid, (uint)uid) != 0) throw new IOException($"cannot hand {work} to uid {uid} (errno {Marshal.GetLastPInvokeError()})");
+            cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]);
+        }
         switch (Isolation)
         {
             case SandboxIsolation.UnshareAsRoot:
             case SandboxIsolation.UnshareUserNamespace:
-                psi.FileName = "unshare";
-                if (Isolation == SandboxIsolation.UnshareUserNamespace) { a.Add("--user"); a.Add("--map-root-user"); }
-                foreach (var x in new[] { "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc", "--propagation", "private",
-                             "sh", "-c", Launcher, "sh", work, Isolation == SandboxIsolation.UnshareAsRoot ? (_options.SandboxUidBase + slot).ToString() : "-", "prlimit" })
-                    a.Add(x);
+                cmd.Add("unshare");
+                if (Isolation == SandboxIsolation.UnshareUserNamespace) cmd.AddRange(["--user", "--map-root-user"]);
+                cmd.AddRange(["--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc", "--propagation", "private",
+                    "sh", "-c", Launcher, "sh", work, Isolation == SandboxIsolation.UnshareAsRoot ? uid.ToString() : "-"]);
                 break;
             case SandboxIsolation.Bubblewrap:
-                psi.FileName = "bwrap";
-                foreach (var x in new[] { "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", work, work, "--chdir", work,
-                             "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--", "prlimit" })
-                    a.Add(x);
-                break;
-            default:
-                psi.FileName = "prlimit";
+                cmd.AddRange(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", work, work, "--chdir", work,
+                    "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--"]);
                 break;
         }
-        foreach (var x in limits) a.Add(x);
-        a.Add("--");
-        foreach (var x in python) a.Add(x);
+        cmd.AddRange(["prlimit", $"--as={_options.MemoryBytes}", $"--cpu={(long)Math.Ceiling(_options.TimeoutSeconds)}",
+            $"--nproc={ProcessLimit()}", $"--fsize={_options.MaxFileBytes}", "--core=0", "--nofile=256", "--", PythonPath, "-I", "-B", "prog.py"]);
+        psi.FileName = cmd[0];
+        foreach (var x in cmd.Skip(1)) psi.ArgumentList.Add(x);
     }
 
-    // As root each slot has its own uid, so the limit counts only that program's processes; otherwise RLIMIT_NPROC counts
-    // every process of the user, so the allowance goes on top of what the user already runs.
-    int ProcessLimit() => Isolation == SandboxIsolation.UnshareAsRoot ? _options.MaxProcesses : CountOwnProcesses() + _options.MaxProcesses;
+    static bool RunsAsRoot => geteuid() == 0;
+
+    // With its own uid the limit counts only this program's processes; otherwise RLIMIT_NPROC counts every process of
+    // the user, so the allowance goes on top of what the user already runs.
+    int ProcessLimit() => RunsAsRoot ? _options.MaxProcesses : CountOwnProcesses() + _options.MaxProcesses;
 
     static int CountOwnProcesses()
     {
@@ -236,6 +244,9 @@ public sealed class PythonSandbox
 
     [DllImport("libc", SetLastError = false)]
     static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int chown(string path, uint owner, uint group);
 
     /// <summary>Counts stdout + stderr bytes together and kills the program once they pass the cap.</summary>
     sealed class OutputCap(int cap, Action kill)

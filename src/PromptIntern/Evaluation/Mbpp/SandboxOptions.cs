@@ -20,6 +20,8 @@ public sealed record SandboxOptions
     public string? PythonPath { get; init; }
     /// <summary>Run without namespaces when none can be made (rlimits, scrubbed env and temp dir still apply). Dangerous.</summary>
     public bool UnsafeNoIsolation { get; init; }
+    /// <summary>Force one isolation kind instead of the first that works (None still needs <see cref="UnsafeNoIsolation"/>).</summary>
+    public SandboxIsolation? Isolation { get; init; }
     /// <summary>First uid for the unprivileged user each parallel slot runs as, when the kit runs as root.</summary>
     public int SandboxUidBase { get; init; } = 61000;
 }

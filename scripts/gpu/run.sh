@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the bundled promptintern CLI on the GPU machine against the PyTorch libtorch installed there.
+# Usage (device machine, repository root, with artifacts/gpu/promptintern-linux-x64.tar.xz carried):
+#   scripts/gpu/run.sh bench all --config nano,smol135m --out-dir "$OUT/bench"
+#   scripts/gpu/run.sh pretrain --corpus data/nl2bash/train.jsonl --config nano --device cuda --precision bf16 --out "$OUT/nano"
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bundle="$root/artifacts/gpu/promptintern-linux-x64.tar.xz"
+dest="${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}"
+if [[ ! -x "$dest/promptintern/PromptIntern.Cli" || "$bundle" -nt "$dest/promptintern/PromptIntern.Cli" ]]; then
+  [[ -f "$bundle" ]] || { echo "error: $bundle missing; run scripts/gpu/build-bundle.sh here and carry artifacts/gpu" >&2; exit 1; }
+  rm -rf "$dest" && mkdir -p "$dest" && tar -C "$dest" -xJf "$bundle"
+fi
+torch_lib="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')"
+export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# Keep NVLink multicast off (shared hosts; see the device notes).
+export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Results resolve against the repository (KitPaths looks for the repo root from the working directory).
+cd "$root"
+exec "$dest/promptintern/PromptIntern.Cli" "$@"

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PromptIntern.Absorption;
+using PromptIntern.Compression;
+using PromptIntern.Curriculum;
+using PromptIntern.Data;
+using PromptIntern.Prompts;
+using PromptIntern.Scheduling;
+using Spectre.Console;
+
+namespace PromptIntern.Cli.Verbs;
+
+/// <summary>`promptintern curriculum`: writes one fine-tuning JSONL per stage of a plan, with a token and cost summary.</summary>
+public sealed class CurriculumVerb : IVerb
+{
+    public Command Build()
+    {
+        var task = CommonOptions.Task();
+        var plan = new Option<string>("--plan")
+        {
+            Description = $"preset name ({string.Join(", ", PlanPresets.Names)}) or a plan JSON file",
+            DefaultValueFactory = _ => PlanPresets.DefaultName,
+        };
+        var outDir = new Option<string>("--out") { Description = "output folder (stage files, plan.json, summary.md, summary.json)", Required = true };
+        var trainFile = new Option<string?>("--train-file") { Description = "train rows [default: data/<task>/train.jsonl]" };
+        var evalFile = CommonOptions.EvalFile();
+        evalFile.Description = "queries on which inference tokens are measured [default: data/<task>/dev.jsonl]";
+        var templateDir = new Option<string?>("--templates") { Description = "folder holding <task>.md instruction templates [default: data/templates]" };
+        var format = new Option<string>("--format") { Description = "openai (chat messages) or trl (prompt/completion)", DefaultValueFactory = _ => "openai" };
+        var tokenizer = CommonOptions.Tokenizer();
+        var compressor = new Option<string>("--compressor")
+        {
+            Description = $"template compressor: {string.Join(", ", Compressors.Methods)} (LM-scored ones use the n-gram fallback scorer), " +
+                          $"or {StandIn} (token-prefix truncation, no LM)",
+            DefaultValueFactory = _ => Compressors.LlmLingua2,
+        };
+        var price = new Option<double?>("--train-price") { Description = "training price, USD per 1M tokens, for the cost estimate (none: no estimate)" };
+        var maxTokens = new Option<int>("--max-example-tokens") { Description = "per-example token limit checked in every file", DefaultValueFactory = _ => 65_536 };
+        var fullShots = new Option<int>("--full-shots") { Description = "examples in the full prompt the inference layout is compared with", DefaultValueFactory = _ => 3 };
+        var limit = new Option<int?>("--limit") { Description = "use only the first N train rows (quick runs) [default: all]" };
+
+        var cmd = new Command("curriculum", "build the progressive fine-tuning sets of a plan and export them as JSONL, one file per stage");
+        foreach (var o in new Option[] { task, plan, outDir, trainFile, evalFile, templateDir, format, tokenizer, compressor, price, maxTokens, fullShots, limit })
+            cmd.Options.Add(o);
+        cmd.SetAction(r => CliErrors.Run(() =>
+        {
+            string t = TaskName.Parse(r.GetValue(task)!);
+            string planArg = r.GetValue(plan)!;
+            var thePlan = File.Exists(planArg) || planArg.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? PlanJson.Load(planArg) : PlanPresets.Get(planArg);
+            string trainPath = r.GetValue(trainFile) ?? KitPaths.Split(t, "train");
+            string evalPath = CommonOptions.EvalPath(r.GetValue(evalFile), t);
+            var train = JsonlDataset.Load(trainPath);
+            if (r.GetValue(limit) is { } n) train = train.Take(n).ToList();
+            var evalRows = JsonlDataset.Load(evalPath);
+            string template = r.GetValue(templateDir) is { } dir ? TaskTemplates.Get(t, dir) : TaskTemplates.Get(t);
+            var fmt = FineTuneFormats.Parse(r.GetValue(format)!);
+            var counter = TokenCounter.Tiktoken(r.GetValue(tokenizer)!);
+            string output = Path.GetFullPath(r.GetValue(outDir)!);
+
+            var builder = new CurriculumBuilder(template, TemplateCompressorFor(r.GetValue(compressor)!, t, counter.Name), new Bm25Retriever(train),
+                new TaskTextFormat(e => TaskFormat.QueryText(t, e), e => TaskFormat.AnswerText(t, e)));
+            CliConsole.Out.MarkupLine($"Plan [bold]{Markup.Escape(thePlan.Name)}[/]: {Markup.Escape(thePlan.Description)}");
+            CliConsole.Out.MarkupLine($"Train {Markup.Escape(trainPath)} ({train.Count:N0} rows); template compressor {Markup.Escape(builder.CompressorName)}; retriever {builder.RetrieverName}");
+
+            CurriculumReport report = null!;
+            CliConsole.Out.Progress().Start(ctx =>
+            {
+                var build = ctx.AddTask("retrieve + build stages", maxValue: 1);
+                var curriculum = builder.Build(train, thePlan);
+                build.Increment(1);
+                var export = ctx.AddTask("export + validate + count", maxValue: curriculum.Stages.Count);
+                report = CurriculumExport.Run(curriculum, t, output, fmt, counter, evalRows, r.GetValue(fullShots), r.GetValue(price),
+                    new FineTuneLimits(r.GetValue(maxTokens)), RunInfo(r.Tokens.Select(x => x.Value)), (done, _) => export.Value = done);
+            });
+            PlanJson.Save(Path.Combine(output, "plan.json"), thePlan);
+            var (json, md) = CurriculumReportWriter.Write(report, output);
+            Print(report);
+            CliConsole.Out.MarkupLine($"Wrote {report.Stages.Count} stage files, plan.json, {Markup.Escape(md)} and {Markup.Escape(json)}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    const string StandIn = "standin-truncate";
+
+    /// <summary>The template compressor by CLI name; Compression's compressors count in the report's tokenizer and keep the
+    /// task's forced spans (answer marker, output-format sentence).</summary>
+    static ITemplateCompressor TemplateCompressorFor(string name, string task, string tokenizer)
+    {
+        if (string.Equals(name.Trim(), StandIn, StringComparison.OrdinalIgnoreCase)) return new TruncationTemplateCompressor(tokenizer);
+        var method = name.Trim().ToLowerInvariant();
+        if (!Compressors.Methods.Contains(method))
+            throw new ArgumentException($"unknown compressor '{name}'; known: {string.Join(", ", Compressors.Methods)}, {StandIn}");
+        var scorer = method is Compressors.Truncate or Compressors.Random ? null : NGramTokenScorer.TrainOnTaskData(KitPaths.Data);
+        return TemplateCompressor.From(Compressors.Create(method, scorer!, TiktokenCounter.Get(tokenizer)), TaskTemplates.ForcedSpans(task));
+    }
+
+    static void Print(CurriculumReport r)
+    {
+        var table = new Table().Title($"{r.Task} · plan {Markup.Escape(r.Plan)} · {r.Format} · tokens: {r.Tokenizer}");
+        foreach (var c in new[] { "stage", "template", "shots", "epochs", "examples", "in tok/query", "train tokens", "× epochs", "est. USD" })
+            table.AddColumn(new TableColumn(c));
+        foreach (var s in r.Stages)
+            table.AddRow(s.Stage.ToString(), s.TemplateRate is { } x ? x.ToString("0.###") : "dropped", s.Shots.ToString(),
+                s.Epochs.ToString("0.##"), s.Examples.ToString("N0"), s.InputTokensPerQuery.ToString("N0"), s.TrainingTokens.ToString("N0"),
+                s.TrainedTokens.ToString("N0"), s.EstimatedCostUsd?.ToString("0.00") ?? "n/a");
+        table.AddRow("total", "", "", r.PlanEpochs.ToString("0.##"), "", "", r.TotalTrainingTokens.ToString("N0"),
+            r.TotalTrainedTokens.ToString("N0"), r.TotalEstimatedCostUsd?.ToString("0.00") ?? "n/a");
+        CliConsole.Out.Write(table);
+        var i = r.Inference;
+        CliConsole.Out.MarkupLine($"Inference ({i.Layout}): {i.InputTokensPerQuery:N1} input tokens/query vs {i.FullPromptTokensPerQuery:N1} " +
+                               $"for the full prompt (template + {i.FullPromptShots} examples) over {i.Queries:N0} queries: [bold]{i.Reduction:P1} fewer[/]");
+    }
+
+    /// <summary>Provenance recorded in summary.json: commit, machine, date, command line.</summary>
+    static Dictionary<string, string> RunInfo(IEnumerable<string> args) => new()
+    {
+        ["git_commit"] = GitCommit(),
+        ["machine"] = $"{Environment.MachineName} ({Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription})",
+        ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        ["command"] = "promptintern " + string.Join(' ', args),
+    };
+
+    /// <summary>HEAD's commit, with "-dirty" when the working tree has uncommitted changes.</summary>
+    static string GitCommit()
+    {
+        try
+        {
+            string sha = Git("rev-parse HEAD", out int rc);
+            if (rc != 0) return "unknown";
+            return Git("status --porcelain --untracked-files=no", out _).Length > 0 ? sha + "-dirty" : sha;
+        }
+        catch (System.ComponentModel.Win32Exception) { return "unknown (git not found)"; }
+    }
+
+    static string Git(string args, out int exitCode)
+    {
+        var p = Process.Start(new ProcessStartInfo("git", args) { WorkingDirectory = KitPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string output = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        exitCode = p.ExitCode;
+        return output;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using PromptIntern.Modeling;
+using PromptIntern.Training;
+using Spectre.Console;
+
+namespace PromptIntern.Cli.Verbs;
+
+/// <summary><c>promptintern train</c>: supervised fine-tuning (LoRA by default, or full) on prompt/completion or chat JSONL; loss on the completion only.</summary>
+public sealed class TrainVerb : IVerb
+{
+    public Command Build()
+    {
+        var model = new Option<string>("--model") { Description = "Base model folder (config.json, model.safetensors, tokenizer)", Required = true };
+        var data = new Option<string>("--data") { Description = "JSONL with {\"prompt\",\"completion\"} or {\"messages\":[...]} rows", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Run folder: train_config.json, logs/, checkpoint/, model/ (merged), adapter/ (LoRA)", Required = true };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps (max_steps)", DefaultValueFactory = _ => 200 };
+        var batch = new Option<int>("--batch") { Description = "Examples per micro-batch", DefaultValueFactory = _ => 8 };
+        var accum = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step", DefaultValueFactory = _ => 1 };
+        var seq = new Option<int>("--seq") { Description = "Max tokens per example (long prompts lose their start)", DefaultValueFactory = _ => 512 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => 1e-3 };
+        var warmup = new Option<int>("--warmup") { Description = "Warm-up steps", DefaultValueFactory = _ => 10 };
+        var loraR = new Option<int>("--lora-r") { Description = "LoRA rank r (0 = full fine-tuning)", DefaultValueFactory = _ => 8 };
+        var loraAlpha = new Option<double>("--lora-alpha") { Description = "LoRA alpha (scaling = alpha / r)", DefaultValueFactory = _ => 16 };
+        var loraDropout = new Option<double>("--lora-dropout") { Description = "LoRA dropout", DefaultValueFactory = _ => 0.05 };
+        var targets = new Option<string>("--target-modules") { Description = "Comma-separated module names or all-linear", DefaultValueFactory = _ => "q_proj,v_proj" };
+        var logEvery = new Option<int>("--log-interval") { Description = "Steps per log line", DefaultValueFactory = _ => 10 };
+        var saveEvery = new Option<int>("--save-interval") { Description = "Steps per checkpoint", DefaultValueFactory = _ => 100 };
+        var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1337 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (CUDA)", DefaultValueFactory = _ => "fp32" };
+        var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
+
+        var cmd = new Command("train", "Fine-tune a model on prompt/completion pairs (completion-only loss), LoRA or full");
+        foreach (var o in new Option[] { model, data, outDir, steps, batch, accum, seq, lr, warmup, loraR, loraAlpha, loraDropout, targets, logEvery, saveEvery, seed, device, precision, noResume }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
+        {
+            var pairs = TrainingData.LoadJsonl(p.GetValue(data)!);
+            var dev = Devices.Parse(p.GetValue(device)!);
+            var options = new TrainOptions
+            {
+                MaxSteps = p.GetValue(steps), MicroBatchSize = p.GetValue(batch), GradientAccumulation = p.GetValue(accum),
+                MaxSeqLength = p.GetValue(seq), LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup),
+                LogInterval = p.GetValue(logEvery), SaveInterval = p.GetValue(saveEvery), Seed = p.GetValue(seed),
+                Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume),
+                Lora = ModelCli.Lora(p.GetValue(loraR), p.GetValue(loraAlpha), p.GetValue(loraDropout), p.GetValue(targets)!),
+            }.Validate();
+            var run = p.GetValue(outDir)!;
+            using var lm = CausalLanguageModel.Load(p.GetValue(model)!, dev);
+            AnsiConsole.MarkupLine($"train: {pairs.Count} examples, {(options.Lora is null ? "full fine-tuning" : $"LoRA r={options.Lora.R} on {string.Join(",", options.Lora.TargetModules)}")}, {dev.type}");
+            AnsiConsole.WriteLine(options.ToJson());
+            var summary = ModelCli.WithProgressBar("train", options.MaxSteps, progress => SupervisedFineTuner.Train(lm, pairs, options, run, progress));
+            var modelDir = Path.Combine(run, "model");
+            lm.Save(modelDir);
+            if (lm.Lora is not null) lm.Lora.Save(Path.Combine(run, "adapter"), baseModel: Path.GetFullPath(p.GetValue(model)!));
+            ModelCli.PrintSummary(summary, modelDir);
+            return 0;
+        });
+        return cmd;
+    }
+}
