@@ -56,6 +56,21 @@ public class TokenScorerTests
     }
 
     [Fact]
+    public void CausalLm_WithTheKitBpeTokenizer_SpansTileTheTextAndSumTheModelsLogProbs()
+    {
+        var tokenizer = ModelTokenizer.Load(Path.Combine(PromptIntern.Data.KitPaths.Data, "tokenizer"));
+        using var lm = CausalLanguageModel.Create(LlamaConfig.Micro, tokenizer, CPU, seed: 3);
+        var scorer = new CausalLmTokenScorer(lm, "micro-bpe");
+        const string text = "find . -name '*.txt' | xargs grep -l café 😀";
+        var tokens = scorer.Score(text);
+        var pos = 0;
+        foreach (var t in tokens) { Assert.Equal(pos, t.Start); pos += t.Length; }
+        Assert.Equal(text.Length, pos);
+        var direct = lm.TokenLogProbs([tokenizer.BosId, .. tokenizer.Encode(text)]);
+        Assert.Equal(direct.Skip(1).Sum(), tokens.Sum(t => t.LogProb), 2);
+    }
+
+    [Fact]
     public void CausalLm_Prefix_IsContextOnly()
     {
         using var lm = CausalLanguageModel.Create(LlamaConfig.Micro, new ByteTokenizer(), CPU, seed: 3);
