@@ -29,10 +29,11 @@ public sealed class CompressVerb : IVerb
         var outDir = new Option<string?>("--out-dir") { Description = "Where --all writes (default: results/compression)" };
         var newlines = new Option<bool>("--keep-newlines") { Description = "Also force-keep line breaks (LLMLingua-2's force_tokens=[\"\\n\"]; default: off)" };
         var distill = new Option<bool>("--distill") { Description = "Re-distil the llmlingua2 classifier from llmlingua over the scorer into data/compressors/llmlingua2, then exit" };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Reuse results stored here by (method, model, rate, template hash), and store new ones (default: no disk cache)" };
         var model = new Option<string?>("--scorer-model") { Description = "Causal LM folder that scores tokens (default: data/models/tiny when present, else the n-gram fallback)" };
 
         var cmd = new Command("compress", "Compress a task's instruction template (LLMLingua family, Selective Context, random/truncate baselines)");
-        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir, model, newlines, distill }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir, model, newlines, distill, cacheDir }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var counter = TiktokenCounter.Get(p.GetValue(tokenizer)!);
@@ -46,6 +47,7 @@ public sealed class CompressVerb : IVerb
             var taskName = TaskName.Parse(p.GetValue(task)!);
             var forceKeep = ForceFor(taskName, structure, extra);
             var compressor = Compressors.Create(p.GetValue(method)!, scorer, counter);
+            if (p.GetValue(cacheDir) is { } dir) compressor = new CachingCompressor(compressor, scorer.Name, dir);
             var result = compressor.Compress(new CompressionRequest
             {
                 Instruction = LoadTemplate(taskName),
