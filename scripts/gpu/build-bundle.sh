@@ -9,7 +9,7 @@ out="$root/artifacts/gpu"
 pub="$out/promptintern"
 rm -rf "$pub" && mkdir -p "$out"
 dotnet publish "$root/src/PromptIntern.Cli/PromptIntern.Cli.csproj" -c Release -r linux-x64 --self-contained true \
-  -p:TorchBackend=none -p:PublishTrimmed=false -p:DebugType=none -p:GenerateDocumentationFile=false \
+  -p:TorchBackend=none -p:WithNotebooks=false -p:PublishTrimmed=false -p:DebugType=none -p:GenerateDocumentationFile=false \
   -o "$pub" -nologo -v q
 # No libtorch may ride along: the machine's PyTorch provides it (and must match its CUDA).
 if find "$pub" -name 'libtorch*.so*' -o -name 'libc10*.so*' | grep -q .; then

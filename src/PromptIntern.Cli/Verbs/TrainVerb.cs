@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PromptIntern.Data;
 using PromptIntern.Modeling;
 using PromptIntern.Training;
 using Spectre.Console;
@@ -11,7 +12,8 @@ public sealed class TrainVerb : IVerb
     public Command Build()
     {
         var model = new Option<string>("--model") { Description = "Base model folder (config.json, model.safetensors, tokenizer)", Required = true };
-        var data = new Option<string>("--data") { Description = "JSONL with {\"prompt\",\"completion\"} or {\"messages\":[...]} rows", Required = true };
+        var data = new Option<string?>("--data") { Description = "JSONL with {\"prompt\",\"completion\"} or {\"messages\":[...]} rows; with --task, the task's own rows (default: data/<task>/train.jsonl)" };
+        var task = new Option<string?>("--task") { Description = "Kit task (nl2bash, mbpp, nl2formula): rows in the kit schema, trained query-only (default: none)" };
         var outDir = new Option<string>("--out") { Description = "Run folder: train_config.json, logs/, checkpoint/, model/ (merged), adapter/ (LoRA)", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps (max_steps)", DefaultValueFactory = _ => 200 };
         var batch = new Option<int>("--batch") { Description = "Examples per micro-batch", DefaultValueFactory = _ => 8 };
@@ -31,10 +33,13 @@ public sealed class TrainVerb : IVerb
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
 
         var cmd = new Command("train", "Fine-tune a model on prompt/completion pairs (completion-only loss), LoRA or full");
-        foreach (var o in new Option[] { model, data, outDir, steps, batch, accum, seq, lr, warmup, loraR, loraAlpha, loraDropout, targets, logEvery, saveEvery, seed, device, precision, noResume }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, data, task, outDir, steps, batch, accum, seq, lr, warmup, loraR, loraAlpha, loraDropout, targets, logEvery, saveEvery, seed, device, precision, noResume }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
-            var pairs = TrainingData.LoadJsonl(p.GetValue(data)!);
+            var taskName = p.GetValue(task);
+            var pairs = taskName is not null
+                ? TrainingData.FromTask(taskName, p.GetValue(data) ?? KitPaths.Split(taskName, "train"))
+                : TrainingData.LoadJsonl(p.GetValue(data) ?? throw new ArgumentException("train: give --data (prompt/completion or messages JSONL) or --task."));
             var dev = Devices.Parse(p.GetValue(device)!);
             var options = new TrainOptions
             {

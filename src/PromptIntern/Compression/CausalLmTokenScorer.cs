@@ -8,9 +8,9 @@ namespace PromptIntern.Compression;
 /// pass (<see cref="CausalLanguageModel.TokenLogProbs(int[])"/>) gives every token's log-probability, and the
 /// tokens inside the text come back with their char spans. Byte pieces of one character are merged into the
 /// token that starts the character, so no span cuts a character.</summary>
-public sealed class CausalLmTokenScorer(CausalLanguageModel model, string name) : ITokenScorer
+public sealed class CausalLmTokenScorer(CausalLanguageModel model, string? name = null) : ITokenScorer
 {
-    public string Name { get; } = name;
+    public string Name { get; } = name ?? $"causal-lm:{model.Config.HiddenSize}x{model.Config.NumLayers}";
 
     public CausalLanguageModel Model { get; } = model;
 

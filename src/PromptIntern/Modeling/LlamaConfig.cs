@@ -90,11 +90,28 @@ public sealed record LlamaConfig
         catch (JsonException e) { throw new InvalidDataException($"{source}: not a valid config: {e.Message}", e); }
         if (cfg is null) throw new InvalidDataException($"{source}: empty config");
         using var doc = JsonDocument.Parse(json);
+        RejectUnsupported(doc.RootElement, source);
         if (doc.RootElement.TryGetProperty("num_key_value_heads", out _) is false && doc.RootElement.TryGetProperty("num_attention_heads", out var h))
             cfg = cfg with { NumKvHeads = h.GetInt32() };
         if (doc.RootElement.TryGetProperty("tie_word_embeddings", out _) is false)
             cfg = cfg with { TieEmbeddings = false };
         return cfg.Validate(source);
+    }
+
+    /// <summary>HF fields that change the computation in ways this decoder does not implement: fail loudly rather than load wrong.</summary>
+    static void RejectUnsupported(JsonElement root, string source)
+    {
+        void Fail(string field, string problem) => throw new InvalidDataException($"{source}: field '{field}': {problem}");
+        if (root.TryGetProperty("rope_scaling", out var rs) && rs.ValueKind != JsonValueKind.Null) Fail("rope_scaling", "RoPE scaling is not supported (plain RoPE only)");
+        if (root.TryGetProperty("hidden_act", out var act) && act.GetString() is { } a && a != "silu") Fail("hidden_act", $"'{a}' is not supported (silu only)");
+        foreach (var bias in new[] { "attention_bias", "mlp_bias" })
+            if (root.TryGetProperty(bias, out var b) && b.ValueKind == JsonValueKind.True) Fail(bias, "biases are not supported");
+        if (root.TryGetProperty("head_dim", out var hd) && hd.ValueKind == JsonValueKind.Number
+            && root.TryGetProperty("hidden_size", out var hs) && root.TryGetProperty("num_attention_heads", out var nh)
+            && hd.GetInt32() * nh.GetInt32() != hs.GetInt32()) Fail("head_dim", "head_dim × num_attention_heads must equal hidden_size");
+        if (root.TryGetProperty("model_type", out var mt) && mt.GetString() is { } m && m is not ("llama" or "mistral"))
+            Fail("model_type", $"'{m}' is not a Llama-family model (llama, mistral)");
+        if (root.TryGetProperty("sliding_window", out var sw) && sw.ValueKind == JsonValueKind.Number) Fail("sliding_window", "sliding-window attention is not supported");
     }
 
     public static LlamaConfig Load(string path)

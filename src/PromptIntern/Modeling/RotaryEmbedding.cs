@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PromptIntern.Modeling;
@@ -17,15 +18,16 @@ public sealed class RotaryEmbedding
         _sin = emb.sin().to(ScalarType.Float32).DetachFromDisposeScope();
     }
 
-    Tensor? _cosDev, _sinDev; // the tables on the device in use, copied once rather than per call
+    Tensor? _cosDev, _sinDev; // the tables on the device and dtype in use, converted once rather than per call
 
-    (Tensor Cos, Tensor Sin) Tables(Device device)
+    (Tensor Cos, Tensor Sin) Tables(Device device, ScalarType dtype)
     {
-        if (_cosDev is null || _cosDev.device != device)
+        if (device.type == DeviceType.CPU && dtype == ScalarType.Float32) return (_cos, _sin);
+        if (_cosDev is null || _cosDev.device_type != device.type || _cosDev.device_index != device.index || _cosDev.dtype != dtype)
         {
             _cosDev?.Dispose(); _sinDev?.Dispose();
-            _cosDev = _cos.to(device).DetachFromDisposeScope();
-            _sinDev = _sin.to(device).DetachFromDisposeScope();
+            _cosDev = _cos.to(dtype, device, copy: true).DetachFromDisposeScope();
+            _sinDev = _sin.to(dtype, device, copy: true).DetachFromDisposeScope();
         }
         return (_cosDev, _sinDev!);
     }
@@ -35,10 +37,10 @@ public sealed class RotaryEmbedding
     public (Tensor Q, Tensor K) Apply(Tensor q, Tensor k, Tensor positions, int? uniformStart = null)
     {
         using var scope = NewDisposeScope();
-        var (cosT, sinT) = Tables(q.device);
+        var (cosT, sinT) = Tables(q.device, q.dtype);
         var t = q.shape[2];
-        var cos = (uniformStart is { } s0 ? cosT.narrow(0, s0, t) : cosT[positions].unsqueeze(1)).to(q.dtype); // [T,D] or [B,1,T,D]
-        var sin = (uniformStart is { } s1 ? sinT.narrow(0, s1, t) : sinT[positions].unsqueeze(1)).to(q.dtype);
+        var cos = uniformStart is { } s0 ? cosT.narrow(0, s0, t) : cosT[positions].unsqueeze(1); // [T,D] or [B,1,T,D]
+        var sin = uniformStart is { } s1 ? sinT.narrow(0, s1, t) : sinT[positions].unsqueeze(1);
         var qr = q * cos + RotateHalf(q) * sin;
         var kr = k * cos + RotateHalf(k) * sin;
         return (qr.MoveToOuterDisposeScope(), kr.MoveToOuterDisposeScope());

@@ -36,7 +36,8 @@ public static class ThroughputBenchmark
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         var opt = optim.AdamW(parameters, 1e-4, 0.9, 0.999, 1e-8, 0.1);
         model.train();
-        using var x = randint(0, cfg.VocabSize, [batch, seq], ScalarType.Int64, device, generator: new Generator(0));
+        // Drawn on the CPU generator (seeded, same on every machine), then moved: a CPU generator cannot fill a CUDA tensor.
+        using var x = randint(0, cfg.VocabSize, [batch, seq], ScalarType.Int64, CPU, generator: new Generator(0)).to(device);
         Tensor Step()
         {
             using var scope = NewDisposeScope();

@@ -24,6 +24,13 @@ public static class TrainingData
         return pairs;
     }
 
+    /// <summary>Kit task rows (data/&lt;task&gt;/train.jsonl): prompt = the query-only rendering (PromptRenderer), completion = the task's answer text.
+    /// Staged prompts with template and shots come from Curriculum instead.</summary>
+    public static List<TrainingPair> FromTask(string task, string path) =>
+        JsonlDataset.Load(path).Select(e => new TrainingPair(
+            Prompts.PromptRenderer.ToText(Prompts.PromptParts.QueryOnly(Prompts.TaskFormat.QueryText(task, e))),
+            Prompts.TaskFormat.AnswerText(task, e))).ToList();
+
     static TrainingPair Parse(JsonElement o, string path, int line)
     {
         if (o.TryGetProperty("prompt", out var p))

@@ -28,7 +28,7 @@ public static class TrainingLoop
         if (o.Precision == "bf16" && model.DType != ScalarType.BFloat16) model.to(ScalarType.BFloat16);
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         if (parameters.Count == 0) throw new InvalidOperationException("The model has no trainable parameters.");
-        var optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay);
+        var optimizer = CreateOptimizer(parameters, o);
         random.manual_seed(o.Seed);
 
         int startStep = 0;
@@ -89,6 +89,16 @@ public static class TrainingLoop
         model.eval();
         var elapsed = clock.Elapsed.TotalSeconds;
         return new TrainingSummary(o.MaxSteps - startStep, startStep, lastLoss, (tokens) / Math.Max(1e-9, elapsedBefore + elapsed), elapsedBefore + elapsed, tokens, outDir);
+    }
+
+    /// <summary>AdamW with weight decay on matrices only (nanoGPT: norms' 1-D weights are not decayed).</summary>
+    static AdamW CreateOptimizer(List<Parameter> parameters, TrainOptions o)
+    {
+        var groups = new[] { parameters.Where(p => p.dim() >= 2).ToList(), parameters.Where(p => p.dim() < 2).ToList() }
+            .Select((ps, i) => (ps, decay: i == 0 ? o.WeightDecay : 0.0))
+            .Where(g => g.ps.Count > 0)
+            .Select(g => new AdamW.ParamGroup(g.ps, o.LearningRate, o.Beta1, o.Beta2, 1e-8, g.decay, false, false));
+        return optim.AdamW(groups, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay);
     }
 
     /// <summary>One line per interval: step, loss, lr, tokens/s, elapsed — as nanoGPT logs it.</summary>

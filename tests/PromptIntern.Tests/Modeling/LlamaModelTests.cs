@@ -65,6 +65,17 @@ public class LlamaModelTests
         Assert.Contains("num_key_value_heads", e.Message);
     }
 
+    [Theory]
+    [InlineData("\"rope_scaling\": {\"type\": \"llama3\"}", "rope_scaling")]
+    [InlineData("\"hidden_act\": \"gelu\"", "hidden_act")]
+    [InlineData("\"attention_bias\": true", "attention_bias")]
+    [InlineData("\"model_type\": \"gpt2\"", "model_type")]
+    public void Config_UnsupportedHfFeature_IsRejectedByName(string field, string name)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => LlamaConfig.FromJson("{\"hidden_size\": 64, \"num_attention_heads\": 4, " + field + "}", "c.json"));
+        Assert.Contains($"'{name}'", e.Message);
+    }
+
     [Fact]
     public void MicroModel_OverfitsATinyBatch()
     {

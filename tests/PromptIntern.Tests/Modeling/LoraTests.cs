@@ -1,3 +1,4 @@
+using TorchSharp;
 using PromptIntern.Modeling;
 using Xunit;
 using static TorchSharp.torch;
@@ -86,5 +87,40 @@ public class LoraTests
         using var lm = MicroModel();
         var e = Assert.Throws<ArgumentException>(() => lm.AttachLora(new LoraConfig { TargetModules = ["qproj"] }));
         Assert.Contains("qproj", e.Message);
+    }
+}
+
+public class LoraSaveTests
+{
+    [Fact]
+    public void ModelSave_WithLora_WritesMergedWeightsThatReproduceTheAdaptedModel()
+    {
+        var dir = TempDir();
+        using var lm = MicroModel();
+        var lora = lm.AttachLora(new LoraConfig { R = 4, Dropout = 0 });
+        var opt = optim.AdamW(lora.Parameters(), 1e-2);
+        var ids = randint(0, 256, [2, 12], generator: new Generator(3));
+        for (int i = 0; i < 3; i++) { using var s = NewDisposeScope(); opt.zero_grad(); lm.Model.Loss(ids, ids).backward(); opt.step(); }
+        lm.Save(dir);
+        Assert.False(lora.Merged);
+        using var back = CausalLanguageModel.Load(dir);
+        Assert.DoesNotContain(back.Model.named_parameters(), p => LoraAdapter.IsAdapterName(p.name));
+        lm.Model.eval();
+        using var _ = no_grad();
+        Assert.True(MaxAbsDiff(lm.Model.call(ids), back.Model.call(ids)) < 1e-4);
+    }
+
+    [Fact]
+    public void Bf16Model_TrainsAndDecodesWithCache()
+    {
+        using var lm = MicroModel();
+        lm.Model.to(ScalarType.BFloat16);
+        var ids = randint(0, 256, [2, 12], generator: new Generator(4));
+        var loss = lm.Model.Loss(ids, ids);
+        Assert.Equal(ScalarType.Float32, loss.dtype);
+        loss.backward();
+        Assert.True(float.IsFinite(loss.item<float>()));
+        var outs = lm.Generate(["ls", "echo hi"], new GenerationOptions { MaxNewTokens = 4, StopAtEos = false });
+        Assert.All(outs, o => Assert.Equal(4, o.GeneratedTokens));
     }
 }

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using PromptIntern.Compression;
+using PromptIntern.Curriculum;
+using PromptIntern.Data;
+using PromptIntern.Evaluation;
+using PromptIntern.Evaluation.Cost;
+using PromptIntern.Modeling;
+using PromptIntern.Prompts;
+using PromptIntern.Scheduling;
+using PromptIntern.Text;
+using PromptIntern.Training;
+using TorchSharp;
+
+namespace PromptIntern.Experiments;
+
+/// <summary>What the runner is doing now, for progress bars: a phase label and, while training, the step.</summary>
+public sealed record ExperimentProgress(string Task, string Phase, int Step = 0, int MaxSteps = 0, double Loss = double.NaN);
+
+/// <summary>Runs experiments = task × method × plan × base model × seed: trains each plan once (progressively, resumable
+/// under <see cref="RunsRoot"/>), queries the trained model with each method's inference layout, scores it, times it,
+/// prices it, and writes <c>results/&lt;id&gt;/</c>. An experiment whose metrics.json exists is skipped unless forced.</summary>
+public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot, string runsRoot, IProgress<ExperimentProgress>? progress = null)
+{
+    public string ResultsRoot { get; } = resultsRoot;
+    public string RunsRoot { get; } = runsRoot;
+    public bool Force { get; init; }
+    public string ModelDirectory { get; init; } = Path.Combine(KitPaths.Root, preset.Model);
+
+    /// <summary>Runs <paramref name="methods"/> on one task; methods sharing a plan share one trained model.</summary>
+    public IReadOnlyList<ExperimentResult> Run(TaskSetup setup, IReadOnlyList<MethodSpec> methods, int seed)
+    {
+        var device = preset.Device == "cuda" ? torch.CUDA : torch.CPU;
+        torch.manual_seed(seed);
+        using var scorerModel = CausalLanguageModel.Load(ModelDirectory, device);
+        var scorer = new CausalLmTokenScorer(scorerModel);
+        var templateCompressor = TemplateCompressor.From(CompressorFor(Compressors.LlmLingua2, scorer), setup.ForceKeepSpans);
+        var builder = new CurriculumBuilder(setup.Template, templateCompressor, setup.Retriever, setup.Format);
+        var results = new List<ExperimentResult>();
+        foreach (var group in methods.GroupBy(m => m.Plan))
+        {
+            var plan = PlanPresets.Get(group.Key) with { Epochs = preset.Epochs };
+            var pending = group.Where(m => Force || !File.Exists(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))).ToList();
+            results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))!));
+            if (pending.Count == 0) continue;
+            Report(setup.Task, $"curriculum {plan.Name}");
+            var curriculum = builder.Build(setup.Train, plan);
+            using var lm = CausalLanguageModel.Load(ModelDirectory, device);
+            var runDir = Path.Combine(RunsRoot, ExperimentId.For(preset.Name, setup.Task, "train-" + plan.Name, ModelName, seed, TrainConfig(setup, plan)));
+            var stages = ProgressiveTrainer.Train(lm, curriculum, TrainOptionsFor(seed), runDir,
+                new Progress<(int Stage, TrainingProgress P)>(x => progress?.Report(new(setup.Task,
+                    $"train {plan.Name} stage {x.Stage}/{curriculum.Stages.Count}", x.P.Step, x.P.MaxSteps, x.P.Loss))));
+            foreach (var method in pending)
+                results.Add(Evaluate(setup, method, curriculum, lm, stages, seed, scorer));
+        }
+        return results;
+    }
+
+    string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModelDirectory));
+
+    public string IdFor(TaskSetup setup, MethodSpec method, int seed) =>
+        ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanPresets.Get(method.Plan)) });
+
+    object TrainConfig(TaskSetup setup, InternalizationPlan plan) => new
+    {
+        plan = plan with { Epochs = preset.Epochs }, preset.Name, preset.TrainRows, preset.TemplateTokenCap, preset.LearningRate,
+        preset.MicroBatchSize, preset.MaxSeqLength, preset.Precision, train = Path.GetFileName(setup.TrainFile),
+        trainRowsUsed = setup.Train.Count,
+    };
+
+    TrainOptions TrainOptionsFor(int seed) => new()
+    {
+        LearningRate = preset.LearningRate, MicroBatchSize = preset.MicroBatchSize, MaxSeqLength = preset.MaxSeqLength,
+        Precision = preset.Precision, Seed = seed, WarmupSteps = 10, LogInterval = 5, SaveInterval = 50, Resume = true,
+    };
+
+    ExperimentResult Evaluate(TaskSetup setup, MethodSpec method, StagedCurriculum curriculum, CausalLanguageModel lm,
+        IReadOnlyList<StageSummary> stages, int seed, ITokenScorer scorer)
+    {
+        var id = IdFor(setup, method, seed);
+        Report(setup.Task, $"prompts {method.Name}");
+        var prompts = InferencePrompts(setup, method, curriculum, scorer);
+        var texts = prompts.Select(PromptRenderer.ToText).ToList();
+        var options = GenerationOptionsFor(setup.Task);
+        Report(setup.Task, $"generate {method.Name} ({texts.Count} queries)");
+        var clock = Stopwatch.StartNew();
+        var generated = lm.Generate(texts, options);
+        var batchedMs = clock.Elapsed.TotalMilliseconds / Math.Max(1, texts.Count);
+        var predictions = generated.Select(g => TaskFormat.ExtractPrediction(setup.Task, g.Text)).ToList();
+        Report(setup.Task, $"score {method.Name}");
+        var report = TaskMetrics.For(setup.Task).Score(setup.Eval, predictions);
+        var latencies = MeasureLatency(lm, texts, options);
+        var counter = CostTokenizer.Get(PriceTable.Default.Get(preset.PricedModel).Tokenizer);
+        var inputTokens = texts.Average(t => (double)counter.CountTokens(t));
+        var outputTokens = predictions.Average(p => (double)counter.CountTokens(p));
+        var cost = CostModel.Estimate(PriceTable.Default.Get(preset.PricedModel), counter.Name, inputTokens, outputTokens, 1_000_000);
+        var result = new ExperimentResult
+        {
+            Id = id, Task = setup.Task, Method = method.Name, Plan = method.Plan, Model = ModelName, Seed = seed, Preset = preset.Name,
+            InferenceLayout = method.Inference == InferencePromptKind.Compressed ? $"{method.Compressor}@{preset.BaselineRate}" : curriculum.Plan.Inference.Label,
+            EvalFile = Path.GetFileName(setup.EvalFile), EvalRows = setup.Eval.Count,
+            Metrics = report.Metrics, InputTokensPerQuery = inputTokens, OutputTokensPerQuery = outputTokens, CostTokenizer = counter.Name,
+            ModelPromptTokensPerQuery = generated.Average(g => (double)g.PromptTokens),
+            LatencyMsMedian = LatencyStats.Percentile(latencies, 0.5), LatencyMsP90 = LatencyStats.Percentile(latencies, 0.9),
+            BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
+            TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
+        };
+        ResultsWriter.Write(Path.Combine(ResultsRoot, id), result, setup, prompts, predictions, report,
+            new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
+                ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory, ["seed"] = seed,
+                ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
+        return result;
+    }
+
+    IReadOnlyList<PromptParts> InferencePrompts(TaskSetup setup, MethodSpec method, StagedCurriculum curriculum, ITokenScorer scorer)
+    {
+        if (method.Inference == InferencePromptKind.PlanLayout) return setup.Eval.Select(curriculum.InferencePrompt).ToList();
+        // The paper's compression baselines: the full prompt (template + examples) compressed, the query kept verbatim.
+        var compressor = CompressorFor(method.Compressor!, scorer);
+        return setup.Eval.Select(e =>
+        {
+            var full = curriculum.FullPrompt(e, curriculum.Plan.Inference.Shots);
+            var request = new CompressionRequest
+            {
+                Instruction = full.Template, Question = full.Query, QuestionInPrompt = false, Rate = preset.BaselineRate,
+                ForceKeep = setup.ForceKeepPatterns,
+                Contexts = full.Examples.Select(x => $"{PromptRenderer.QueryMarker}\n{x.Query}\n{PromptRenderer.AnswerMarker}\n{x.Answer}").ToList(),
+            };
+            var compressedPrompt = compressor.Compress(request).CompressedPrompt;
+            return new PromptParts(compressedPrompt, [], full.Query);
+        }).ToList();
+    }
+
+    static IPromptCompressor CompressorFor(string method, ITokenScorer scorer) =>
+        new CachingCompressor(Compressors.Create(method, scorer), scorer.Name);
+
+    GenerationOptions GenerationOptionsFor(string task) => new()
+    {
+        MaxNewTokens = preset.MaxNewTokens, Temperature = 0, Seed = 1337, BatchSize = preset.Device == "cuda" ? 64 : 16,
+        // One-line answers (a command, a formula) end at the newline; code ends at the next query marker or EOS.
+        StopSequences = task == TaskName.Mbpp ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],
+    };
+
+    /// <summary>Batch-1 wall time per query (prefill + decode) over the first queries, after two warm-up queries.</summary>
+    List<double> MeasureLatency(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
+    {
+        var one = options with { BatchSize = 1 };
+        foreach (var t in texts.Take(2)) lm.Generate([t], one);
+        var samples = new List<double>();
+        foreach (var t in texts.Take(preset.LatencyQueries))
+        {
+            var clock = Stopwatch.StartNew();
+            lm.Generate([t], one);
+            samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return samples;
+    }
+
+    void Report(string task, string phase) => progress?.Report(new ExperimentProgress(task, phase));
+}

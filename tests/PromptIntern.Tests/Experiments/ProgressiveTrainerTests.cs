@@ -1,0 +1,87 @@
+using PromptIntern.Absorption;
+using PromptIntern.Curriculum;
+using PromptIntern.Data;
+using PromptIntern.Modeling;
+using PromptIntern.Scheduling;
+using PromptIntern.Training;
+using Xunit;
+using static PromptIntern.Tests.Modeling.ModelingTestHelpers;
+
+namespace PromptIntern.Tests.Experiments;
+
+public class ProgressiveTrainerTests
+{
+    static readonly IReadOnlyList<TaskExample> Train = Enumerable.Range(0, 12)
+        .Select(i => new TaskExample($"t{i:00}", $"list the files in dir{i}", $"ls dir{i}")).ToList();
+
+    static StagedCurriculum TwoStages()
+    {
+        var plan = new InternalizationPlan("two-stage", "template + 1 shot, then query only",
+            [new PlanStage(1.0, 1), new PlanStage(null, 0)], InferenceLayout.QueryOnly, Epochs: 4).Validate();
+        var builder = new CurriculumBuilder("Answer with one bash command.", new TruncationTemplateCompressor(), new Bm25Retriever(Train));
+        return builder.Build(Train, plan);
+    }
+
+    static TrainOptions Options => new() { MicroBatchSize = 4, MaxSeqLength = 96, LearningRate = 3e-3, WarmupSteps = 1, LogInterval = 1, SaveInterval = 2 };
+
+    static float[] Weights(CausalLanguageModel lm) =>
+        lm.Model.parameters().SelectMany(p => p.detach().cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray()).ToArray();
+
+    [Fact]
+    public void Train_ChangesWeightsInEveryStage()
+    {
+        var curriculum = TwoStages();
+        using var lm = MicroModel(seed: 3);
+        var before = Weights(lm);
+        var dir = TempDir();
+        var summaries = ProgressiveTrainer.Train(lm, curriculum, Options, dir);
+        Assert.Equal(2, summaries.Count);
+        Assert.All(summaries, s => Assert.Equal(ProgressiveTrainer.StepsFor(12, 2, Options), s.Steps));
+        using var afterStage1 = CausalLanguageModel.Load(Path.Combine(dir, "stage-1", ProgressiveTrainer.ModelFolder));
+        var stage1 = Weights(afterStage1);
+        var stage2 = Weights(lm);
+        Assert.NotEqual(before, stage1);
+        Assert.NotEqual(stage1, stage2);
+    }
+
+    [Fact]
+    public void Train_ResumedMidSecondStage_EqualsUninterruptedRun()
+    {
+        var curriculum = TwoStages();
+        var fullDir = TempDir();
+        float[] expected;
+        using (var lm = MicroModel(seed: 3)) { ProgressiveTrainer.Train(lm, curriculum, Options, fullDir); expected = Weights(lm); }
+
+        var splitDir = TempDir();
+        var stopper = new CancellationTokenSource();
+        using (var lm = MicroModel(seed: 3))
+            Assert.Throws<OperationCanceledException>(() => ProgressiveTrainer.Train(lm, curriculum, Options, splitDir,
+                new Sync(x => { if (x.Stage == 2 && x.Progress.Step == 3) stopper.Cancel(); }), stopper.Token));
+        Assert.True(File.Exists(Path.Combine(splitDir, "stage-1", ProgressiveTrainer.DoneFile)));
+        Assert.False(File.Exists(Path.Combine(splitDir, "stage-2", ProgressiveTrainer.DoneFile)));
+        using (var lm = MicroModel(seed: 3))
+        {
+            ProgressiveTrainer.Train(lm, curriculum, Options, splitDir);
+            Assert.Equal(expected, Weights(lm));
+        }
+    }
+
+    [Fact]
+    public void Train_RestartedAfterFinishedStage_ContinuesFromThatStagesWeights()
+    {
+        var curriculum = TwoStages();
+        var fullDir = TempDir();
+        float[] expected;
+        using (var lm = MicroModel(seed: 3)) { ProgressiveTrainer.Train(lm, curriculum, Options, fullDir); expected = Weights(lm); }
+        // Keep only stage 1 of the finished run: the restart must load its weights, then train stage 2 exactly as before.
+        Directory.Delete(Path.Combine(fullDir, "stage-2"), recursive: true);
+        using var restarted = MicroModel(seed: 77);
+        ProgressiveTrainer.Train(restarted, curriculum, Options, fullDir);
+        Assert.Equal(expected, Weights(restarted));
+    }
+
+    sealed class Sync(Action<(int Stage, TrainingProgress Progress)> report) : IProgress<(int Stage, TrainingProgress Progress)>
+    {
+        public void Report((int Stage, TrainingProgress Progress) value) => report(value);
+    }
+}
