@@ -29,9 +29,9 @@ public class KeepClassifierTests
     [Fact]
     public void ShippedClassifier_AgreesWithItsTeacher()
     {
-        // The weights under data/compressors/llmlingua2 were distilled from llmlingua on train-split prompts like the
-        // fixture's (an MBPP template with worked examples): the words they keep should overlap the teacher's far
-        // more than random words do.
+        // The weights under data/compressors/llmlingua2 were distilled from llmlingua (over the tiny LM; see its
+        // training.json) on train-split prompts like the fixture's: the words they keep should overlap llmlingua's
+        // choices (here over the cheap n-gram scorer) clearly more than random words do.
         var classifier = Compressors.LoadOrDistillClassifier(Compressors.DefaultClassifierDir, CompressionFixture.Scorer);
         var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.5 };
         var student = new LlmLingua2Compressor(classifier).Compress(request);
