@@ -27,19 +27,27 @@ public sealed class CompressVerb : IVerb
         var json = new Option<bool>("--json") { Description = "Print one JSON line with the accounting instead of the display" };
         var all = new Option<bool>("--all") { Description = "Sweep every method × rate 0.8/0.5/0.3/0.1 and write CSV + Markdown" };
         var outDir = new Option<string?>("--out-dir") { Description = "Where --all writes (default: results/compression)" };
+        var newlines = new Option<bool>("--keep-newlines") { Description = "Also force-keep line breaks (LLMLingua-2's force_tokens=[\"\\n\"]; default: off)" };
+        var distill = new Option<bool>("--distill") { Description = "Re-distil the llmlingua2 classifier from llmlingua over the scorer into data/compressors/llmlingua2, then exit" };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Reuse results stored here by (method, model, rate, template hash), and store new ones (default: no disk cache)" };
+        var model = new Option<string?>("--scorer-model") { Description = "Causal LM folder that scores tokens (default: data/models/tiny when present, else the n-gram fallback)" };
 
         var cmd = new Command("compress", "Compress a task's instruction template (LLMLingua family, Selective Context, random/truncate baselines)");
-        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir, model, newlines, distill, cacheDir }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var counter = TiktokenCounter.Get(p.GetValue(tokenizer)!);
-            var forceKeep = (p.GetValue(noStructure) ? [] : ForceKeep.PromptStructure.ToList())
-                .Concat(p.GetValue(force)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ForceKeep.Literal)).ToList();
+            var structure = !p.GetValue(noStructure);
+            var extra = p.GetValue(force)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ForceKeep.Literal).ToList();
+            if (p.GetValue(newlines)) extra.Add(ForceKeep.Newlines);
+            var scorer = TokenScorers.Default(p.GetValue(model) ?? Path.Combine(KitPaths.Data, "models", "tiny"));
+            if (p.GetValue(distill)) return Distill(scorer);
             if (p.GetValue(all))
-                return Sweep(p.GetValue(task)!, counter, forceKeep, p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "compression"));
+                return Sweep(p.GetValue(task)!, counter, scorer, t => ForceFor(t, structure, extra), p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "compression"));
             var taskName = TaskName.Parse(p.GetValue(task)!);
-            var scorer = TokenScorers.NGram();
+            var forceKeep = ForceFor(taskName, structure, extra);
             var compressor = Compressors.Create(p.GetValue(method)!, scorer, counter);
+            if (p.GetValue(cacheDir) is { } dir) compressor = new CachingCompressor(compressor, scorer.Name, dir);
             var result = compressor.Compress(new CompressionRequest
             {
                 Instruction = LoadTemplate(taskName),
@@ -57,12 +65,12 @@ public sealed class CompressVerb : IVerb
         return cmd;
     }
 
-    static string LoadTemplate(string task)
-    {
-        var path = Path.Combine(KitPaths.Data, "templates", task + ".md");
-        if (!File.Exists(path)) throw new FileNotFoundException($"no template for task '{task}' at {path}");
-        return File.ReadAllText(path);
-    }
+    static string LoadTemplate(string task) => Prompts.TaskTemplates.Get(task);
+
+    /// <summary>Code fences, assert lines, ### markers and the task's own must-keep spans, unless turned off; plus --force-tokens.</summary>
+    static List<string> ForceFor(string task, bool structure, List<string> extra) =>
+        (structure ? ForceKeep.PromptStructure.Concat(Prompts.TaskTemplates.ForcedSpans(task).Select(ForceKeep.Literal)) : [])
+        .Concat(extra).ToList();
 
     /// <summary>The first dev query; where the task has no dev split yet, the template's first sentence (what the task asks).</summary>
     static string SampleQuery(string task)
@@ -90,17 +98,16 @@ public sealed class CompressVerb : IVerb
         AnsiConsole.Write(t);
     }
 
-    static int Sweep(string taskArg, ITokenCounter counter, List<string> forceKeep, string outDir)
+    static int Sweep(string taskArg, ITokenCounter counter, ITokenScorer scorer, Func<string, List<string>> forceFor, string outDir)
     {
         var tasks = taskArg.Trim().ToLowerInvariant() == "all" ? TaskName.All.ToList() : [TaskName.Parse(taskArg)];
         var templates = tasks.ToDictionary(t => t, t => (LoadTemplate(t), SampleQuery(t)));
-        var scorer = TokenScorers.NGram();
         var compressors = Compressors.Methods.Select(m => Compressors.Create(m, scorer, counter)).ToList();
         List<CompressionSweepRow> rows = [];
         AnsiConsole.Progress().Start(ctx =>
         {
             var bar = ctx.AddTask("compressing", maxValue: templates.Count * compressors.Count * CompressionSweep.DefaultRates.Count);
-            rows = CompressionSweep.Run(templates, compressors, CompressionSweep.DefaultRates, scorer.Name, forceKeep, () => bar.Increment(1));
+            rows = CompressionSweep.Run(templates, compressors, CompressionSweep.DefaultRates, scorer.Name, forceFor, () => bar.Increment(1));
         });
 
         var commit = Git("rev-parse --short HEAD") + (Git("status --porcelain").Length > 0 ? "-dirty" : "");
@@ -109,7 +116,7 @@ public sealed class CompressVerb : IVerb
         var config = new
         {
             tasks, methods = Compressors.Methods, rates = CompressionSweep.DefaultRates, scorer = scorer.Name, tokenizer = counter.Name,
-            force_keep = forceKeep, question = "first dev query of each task, else the template's first sentence (conditions longllmlingua; not counted)", commit, machine, date,
+            force_keep = tasks.ToDictionary(t => t, forceFor), question = "first dev query of each task, else the template's first sentence (conditions longllmlingua; not counted)", commit, machine, date,
         };
         var stem = Path.Combine(outDir, "sweep_" + string.Join("_", tasks));
         Directory.CreateDirectory(outDir);
@@ -120,7 +127,7 @@ public sealed class CompressVerb : IVerb
             "# Template compression: compressed tokens per method and rate",
             "",
             $"Tokens counted with {counter.Name}; LM scorer: {scorer.Name}; llmlingua2: BiLSTM classifier distilled from llmlingua over that scorer.",
-            $"Force-kept: {string.Join(", ", forceKeep.Select(f => "`" + f + "`"))}. Time: one compression call after a warm-up call, in ms.",
+            "Force-kept: code fences, assert lines, ### markers and each task's TaskTemplates.ForcedSpans (see the .json). Time: one compression call after a warm-up call, in ms.",
             $"Commit {commit}; machine {machine}; date {date}.",
         ]));
 
@@ -130,6 +137,20 @@ public sealed class CompressVerb : IVerb
                 .. CompressionSweep.DefaultRates.Select(rate => g.First(r => r.RequestedRate == rate) is var c ? $"{c.CompressedTokens} ({c.Milliseconds:0} ms)" : "")]);
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(stem)}[/].csv, .md, .json");
+        return 0;
+    }
+
+    static int Distill(ITokenScorer scorer)
+    {
+        var commit = Git("rev-parse --short HEAD");
+        KeepClassifierReport report = null!;
+        AnsiConsole.Status().Start($"distilling the llmlingua2 classifier from llmlingua over {scorer.Name}...",
+            _ => report = Compressors.DistillClassifier(Compressors.DefaultClassifierDir, scorer, commit: commit).Report);
+        var t = new Table().AddColumns("teacher", "texts", "units", "kept by teacher", "final loss", "held-out agreement", "majority baseline", "time");
+        t.AddRow(Markup.Escape($"llmlingua over {scorer.Name}"), report.Texts.ToString(), report.Units.ToString(), $"{report.KeptFraction:P1}",
+            $"{report.EpochLoss[^1]:0.000}", $"{report.HeldOutAccuracy:P1}", $"{report.HeldOutBaselineAccuracy:P1}", $"{report.Elapsed.TotalSeconds:0} s");
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Compressors.DefaultClassifierDir)}[/]");
         return 0;
     }
 

@@ -13,17 +13,19 @@ public sealed class CachingCompressor(IPromptCompressor inner, string modelName,
 
     public string Name => inner.Name;
 
-    public int Hits { get; private set; }
+    int _hits;
+
+    public int Hits => _hits;
 
     public CompressionResult Compress(CompressionRequest request)
     {
         var key = Key(request);
-        if (_memory.TryGetValue(key, out var hit)) { Hits++; return hit; }
+        if (_memory.TryGetValue(key, out var hit)) { Interlocked.Increment(ref _hits); return hit; }
         var path = diskDir == null ? null : Path.Combine(diskDir, key + ".json");
         if (path != null && File.Exists(path))
         {
             var stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path));
-            if (stored != null) { Hits++; return _memory[key] = stored.ToResult(); }
+            if (stored != null) { Interlocked.Increment(ref _hits); return _memory[key] = stored.ToResult(); }
         }
         var result = inner.Compress(request);
         _memory[key] = result;

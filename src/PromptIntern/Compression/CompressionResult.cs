@@ -33,6 +33,9 @@ public sealed record CompressionResult
 
     [JsonIgnore] public TimeSpan Elapsed { get; init; }
 
+    /// <summary>Wall time of the compression call, in milliseconds.</summary>
+    [JsonPropertyName("elapsed_ms")] public double ElapsedMs => Math.Round(Elapsed.TotalMilliseconds, 1);
+
     /// <summary>Origin tokens / compressed tokens (LLMLingua's "ratio", e.g. 3.2 for "3.2x").</summary>
     [JsonPropertyName("ratio"), JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] public double Ratio => CompressedTokens == 0 ? (OriginTokens == 0 ? 1 : double.PositiveInfinity) : (double)OriginTokens / CompressedTokens;
 

@@ -14,20 +14,21 @@ public static class CompressionSweep
     public static readonly IReadOnlyList<double> DefaultRates = [0.8, 0.5, 0.3, 0.1];
 
     /// <param name="templates">Task name to (template, a sample query that question-aware methods condition on).</param>
+    /// <param name="forceKeep">Force-keep patterns per task.</param>
     /// <param name="progress">Called after each cell (for a progress bar).</param>
     public static List<CompressionSweepRow> Run(IReadOnlyDictionary<string, (string Template, string Query)> templates,
         IReadOnlyList<IPromptCompressor> compressors, IReadOnlyList<double> rates, string scorerName,
-        IReadOnlyList<string>? forceKeep = null, Action? progress = null)
+        Func<string, List<string>>? forceKeep = null, Action? progress = null)
     {
         var rows = new List<CompressionSweepRow>();
         foreach (var (task, (template, query)) in templates)
             foreach (var c in compressors)
             {
-                _ = c.Compress(Request(template, query, 0.5, forceKeep)); // warm-up: first-call costs (loading, JIT) are not compression time
+                _ = c.Compress(Request(template, query, 0.5, forceKeep?.Invoke(task))); // warm-up: first-call costs (loading, JIT) are not compression time
                 foreach (var rate in rates)
                 {
                     var clock = Stopwatch.StartNew();
-                    var r = c.Compress(Request(template, query, rate, forceKeep));
+                    var r = c.Compress(Request(template, query, rate, forceKeep?.Invoke(task)));
                     var ms = clock.Elapsed.TotalMilliseconds;
                     rows.Add(new CompressionSweepRow(task, c.Name, rate, r.OriginTokens, r.CompressedTokens, r.Rate, r.Ratio, ms,
                         c.Name is Compressors.Random or Compressors.Truncate ? "-" : c.Name == Compressors.LlmLingua2 ? "bilstm-classifier" : scorerName,

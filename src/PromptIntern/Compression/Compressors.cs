@@ -36,24 +36,31 @@ public static class Compressors
         lock (Loaded)
         {
             if (Loaded.TryGetValue(dir, out var cached)) return cached;
-            KeepClassifier model;
-            if (KeepClassifier.Exists(dir)) model = KeepClassifier.LoadFrom(dir);
-            else
-            {
-                var texts = DistillationCorpus.FromTaskData(Data.KitPaths.Data);
-                (model, var report) = KeepClassifierTrainer.Distill(new LlmLinguaCompressor(scorer), texts, training);
-                model.SaveTo(dir);
-                Data.AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
-                {
-                    teacher = $"llmlingua over {scorer.Name}",
-                    labels = "keep/drop decisions of the teacher (not GPT-4) on task templates and train-split prompts",
-                    training = training ?? new KeepClassifierTraining(),
-                    report,
-                    date = DateTime.UtcNow.ToString("u"),
-                    machine = Environment.MachineName,
-                }, new JsonSerializerOptions { WriteIndented = true }));
-            }
+            var model = KeepClassifier.Exists(dir) ? KeepClassifier.LoadFrom(dir) : DistillClassifier(dir, scorer, training).Model;
             return Loaded[dir] = model;
         }
+    }
+
+    /// <summary>Distils a classifier from LLMLingua over <paramref name="scorer"/> on <see cref="DistillationCorpus.FromTaskData"/>
+    /// and saves it (model.dat, config.json, training.json) in <paramref name="dir"/>, replacing what was there.</summary>
+    public static (KeepClassifier Model, KeepClassifierReport Report) DistillClassifier(string dir, ITokenScorer scorer,
+        KeepClassifierTraining? training = null, string? commit = null)
+    {
+        var texts = DistillationCorpus.FromTaskData(Data.KitPaths.Data);
+        var (model, report) = KeepClassifierTrainer.Distill(new LlmLinguaCompressor(scorer), texts, training);
+        model.SaveTo(dir);
+        Data.AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
+        {
+            teacher = $"llmlingua over {scorer.Name}",
+            labels = "keep/drop decisions of the teacher (not GPT-4) on task templates and train-split prompts",
+            corpus = "DistillationCorpus.FromTaskData: template sections + train examples in groups of 4",
+            training = training ?? new KeepClassifierTraining(),
+            report,
+            commit,
+            date = DateTime.UtcNow.ToString("u"),
+            machine = Environment.MachineName,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        lock (Loaded) Loaded[dir] = model;
+        return (model, report);
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.ML.Tokenizers;
+using PromptIntern.Text;
 
 namespace PromptIntern.Compression;
 
@@ -11,32 +11,20 @@ public interface ITokenCounter
     int CountTokens(string text);
 }
 
-/// <summary>A tiktoken encoding (o200k_base by default, as GPT-4o bills) through Microsoft.ML.Tokenizers.</summary>
+/// <summary>A cost tokenizer (o200k_base by default, as GPT-4o bills; or cl100k_base) as a counter.</summary>
 public sealed class TiktokenCounter : ITokenCounter
 {
-    static readonly Dictionary<string, TiktokenCounter> Shared = new();
-    readonly Tokenizer _tokenizer;
+    readonly CostTokenizer _tokenizer;
 
-    TiktokenCounter(string encoding)
-    {
-        Name = encoding;
-        _tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
-    }
+    TiktokenCounter(CostTokenizer tokenizer) => _tokenizer = tokenizer;
 
-    public string Name { get; }
+    public string Name => _tokenizer.Name;
 
     /// <summary>The default counting tokenizer.</summary>
-    public static TiktokenCounter O200kBase => Get("o200k_base");
+    public static TiktokenCounter O200kBase { get; } = new(CostTokenizer.O200k);
 
-    /// <summary>One shared instance per encoding name ("o200k_base", "cl100k_base").</summary>
-    public static TiktokenCounter Get(string encoding)
-    {
-        lock (Shared)
-        {
-            if (!Shared.TryGetValue(encoding, out var c)) Shared[encoding] = c = new TiktokenCounter(encoding);
-            return c;
-        }
-    }
+    /// <summary>A counter for an encoding name ("o200k_base", "cl100k_base").</summary>
+    public static TiktokenCounter Get(string encoding) => new(CostTokenizer.Get(encoding));
 
-    public int CountTokens(string text) => text.Length == 0 ? 0 : _tokenizer.CountTokens(text);
+    public int CountTokens(string text) => _tokenizer.CountTokens(text);
 }

@@ -11,6 +11,10 @@ public interface ITokenScorer
     /// <summary>Tokens of <paramref name="text"/> (spans in chars of <paramref name="text"/>) with
     /// <c>log p(token | prefix, text before it)</c>; the prefix is context only and is not returned.</summary>
     IReadOnlyList<ScoredToken> Score(string text, string prefix = "");
+
+    /// <summary><see cref="Score"/> for many (text, prefix) pairs at once; LMs batch them into fewer forward passes.</summary>
+    IReadOnlyList<IReadOnlyList<ScoredToken>> ScoreMany(IReadOnlyList<(string Text, string Prefix)> items) =>
+        items.Select(i => Score(i.Text, i.Prefix)).ToList();
 }
 
 /// <summary>One scored token: its char span in the scored text and its natural-log probability.</summary>

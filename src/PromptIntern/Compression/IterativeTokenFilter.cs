@@ -47,12 +47,14 @@ public sealed class IterativeTokenFilter(ITokenScorer scorer, int iterativeSize 
         var start = doc.Units[seg[0]].Start;
         var text = doc.Text.Substring(start, doc.Units[seg[^1]].End - start);
         var prefix = kept.Length > maxPrefixChars ? kept.ToString(kept.Length - maxPrefixChars, maxPrefixChars) : kept.ToString();
-        var (sum, n) = UnitInformation.Aggregate(doc, seg[0], seg.Count, scorer.Score(text, prefix), start);
+        var scored = question == null ? [scorer.Score(text, prefix)]
+            : scorer.ScoreMany([(text, prefix), (text, question + PromptDocument.PartSeparator + prefix)]);
+        var (sum, n) = UnitInformation.Aggregate(doc, seg[0], seg.Count, scored[0], start);
         var info = UnitInformation.Mean(sum, n);
         double[] score = info;
         if (question != null)
         {
-            var (cs, cn) = UnitInformation.Aggregate(doc, seg[0], seg.Count, scorer.Score(text, question + PromptDocument.PartSeparator + prefix), start);
+            var (cs, cn) = UnitInformation.Aggregate(doc, seg[0], seg.Count, scored[1], start);
             var conditioned = UnitInformation.Mean(cs, cn);
             score = info.Select((self, i) => self - conditioned[i] + 1e-3 * conditioned[i]).ToArray();
         }

@@ -29,7 +29,9 @@ public sealed class LlmLinguaCompressor(ITokenScorer scorer, LlmLinguaOptions? o
         if (contexts.Count > 1 && Options.UseContextLevelFilter)
         {
             // coarse: highest perplexity first (most information), until the demonstration budget + slack is spent
-            var byPerplexity = contexts.OrderByDescending(b => MeanInformation(doc, b)).ThenBy(b => b.FirstUnit).ToList();
+            var ppl = Scorer.ScoreMany(contexts.Select(b => (b.Text(doc), "")).ToList())
+                .Select(t => t.Count == 0 ? 0 : t.Average(x => x.SelfInformation)).ToList();
+            var byPerplexity = contexts.Select((b, i) => (b, i)).OrderByDescending(x => ppl[x.i]).ThenBy(x => x.b.FirstUnit).Select(x => x.b).ToList();
             var left = demBudget + Options.ContextBudgetSlack;
             var keep = new HashSet<UnitBlock>();
             foreach (var b in byPerplexity)
@@ -50,11 +52,6 @@ public sealed class LlmLinguaCompressor(ITokenScorer scorer, LlmLinguaOptions? o
         return new UnitPlan(priority, excluded);
     }
 
-    double MeanInformation(PromptDocument doc, UnitBlock b)
-    {
-        var tokens = Scorer.Score(b.Text(doc));
-        return tokens.Count == 0 ? 0 : tokens.Average(t => t.SelfInformation);
-    }
 }
 
 /// <summary>Budget arithmetic shared by the LM-scored compressors.</summary>

@@ -17,8 +17,9 @@ public sealed record LlmLinguaOptions
     /// budget controller gives the instruction a high rate); capped at half the budget (ours).</summary>
     public double InstructionRate { get; init; } = 0.85;
 
-    /// <summary>Longest conditioning prefix passed to the scorer, in chars (ours; the LM truncates further).</summary>
-    public int MaxPrefixChars { get; init; } = 4000;
+    /// <summary>Longest conditioning prefix (the end of the kept text) passed to the scorer, in chars: about 250 tokens (ours;
+    /// LLMLingua keeps the whole compressed prefix in a KV cache, which costs too much time on CPU).</summary>
+    public int MaxPrefixChars { get; init; } = 1024;
 
     /// <summary>LongLLMLingua: spread of per-document rates by rank, ± this value (<c>dynamic_context_compression_ratio</c>; 0.25 ours).</summary>
     public double DynamicContextCompressionRatio { get; init; } = 0.25;

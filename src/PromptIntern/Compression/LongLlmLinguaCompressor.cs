@@ -37,7 +37,9 @@ public sealed class LongLlmLinguaCompressor(ITokenScorer scorer, LlmLinguaOption
         var docBudget = budget - fixedBudget;
 
         var probe = question + Options.RankingSuffix;
-        var ranked = documents.OrderBy(b => QuestionSurprise(doc, b, probe)).ThenBy(b => b.FirstUnit).ToList();
+        var surprise = Scorer.ScoreMany(documents.Select(b => (probe, b.Text(doc))).ToList())
+            .Select(t => t.Count == 0 ? 0 : t.Average(x => x.SelfInformation)).ToList();
+        var ranked = documents.Select((b, i) => (b, i)).OrderBy(x => surprise[x.i]).ThenBy(x => x.b.FirstUnit).Select(x => x.b).ToList();
         var kept = new List<UnitBlock>();
         var left = docBudget + Options.ContextBudgetSlack;
         foreach (var b in ranked)
@@ -69,11 +71,5 @@ public sealed class LongLlmLinguaCompressor(ITokenScorer scorer, LlmLinguaOption
                 .Concat(parts.Where(x => x.p.Kind == PromptPartKind.Question).Select(x => x.i))
                 .ToList();
         return new UnitPlan(priority, excluded, order);
-    }
-
-    double QuestionSurprise(PromptDocument doc, UnitBlock b, string probe)
-    {
-        var tokens = Scorer.Score(probe, b.Text(doc));
-        return tokens.Count == 0 ? 0 : tokens.Average(t => t.SelfInformation);
     }
 }
