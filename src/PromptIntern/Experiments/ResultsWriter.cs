@@ -6,7 +6,8 @@ using PromptIntern.Prompts;
 namespace PromptIntern.Experiments;
 
 /// <summary>Writes one experiment's folder: config.json (effective config + commit, machine, date), metrics.json,
-/// predictions.jsonl (prompt, prediction, reference and scores per example), table.csv and table.md. Every file atomically.</summary>
+/// predictions.jsonl (prediction, reference and scores per example; prompts are left out — they are rebuilt from the
+/// config and would make results too large to travel to the GPU machine), table.csv and table.md. Every file atomically.</summary>
 public static class ResultsWriter
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -20,7 +21,7 @@ public static class ResultsWriter
         AtomicFile.WriteLines(Path.Combine(dir, "predictions.jsonl"), setup.Eval.Select((e, i) => JsonSerializer.Serialize(new
         {
             id = e.Id,
-            prompt = PromptRenderer.ToText(prompts[i]),
+            prompt_chars = PromptRenderer.ToText(prompts[i]).Length,
             prediction = predictions[i],
             reference = e.Answer,
             scores = report.Examples[i].Scores,
