@@ -6,7 +6,11 @@ namespace PromptIntern.Data;
 public static class JsonlDataset
 {
     /// <summary>Loads every row; the first problem (bad JSON, missing or empty field, duplicate id) throws a <see cref="DataFormatException"/>.</summary>
-    public static IReadOnlyList<TaskExample> Load(string path)
+    public static IReadOnlyList<TaskExample> Load(string path) => Load(path, Parse, "id");
+
+    /// <summary>Loads every non-blank line through <paramref name="parseLine"/> (path, 1-based line, text), with the same
+    /// file, duplicate-id and empty-file checks; <paramref name="idField"/> names the id key in duplicate-id errors.</summary>
+    public static IReadOnlyList<TaskExample> Load(string path, Func<string, int, string, TaskExample> parseLine, string idField)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
         var rows = new List<TaskExample>();
@@ -16,9 +20,9 @@ public static class JsonlDataset
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var row = Parse(path, lineNo, line);
+            var row = parseLine(path, lineNo, line);
             if (seen.TryGetValue(row.Id, out int first))
-                throw new DataFormatException(path, lineNo, "id", $"duplicate id '{row.Id}' (first seen on line {first})");
+                throw new DataFormatException(path, lineNo, idField, $"duplicate id '{row.Id}' (first seen on line {first})");
             seen[row.Id] = lineNo;
             rows.Add(row);
         }

@@ -10,47 +10,38 @@ public static class UserTaskData
     public static IReadOnlyList<TaskExample> Load(string path, FieldMapping fields, string taskFile)
     {
         if (fields.IsKit) return JsonlDataset.Load(path);
-        if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
-        var rows = new List<TaskExample>();
-        var seen = new Dictionary<string, int>();
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        return JsonlDataset.Load(path, (file, lineNo, line) => ParseMapped(file, lineNo, line, fields, taskFile), fields.Id ?? "id");
+    }
+
+    static TaskExample ParseMapped(string path, int lineNo, string line, FieldMapping fields, string taskFile)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(line); }
+        catch (JsonException e) { throw new DataFormatException(path, lineNo, "(json)", $"malformed JSON: {e.Message}"); }
+        using (doc)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e) { throw new DataFormatException(path, lineNo, "(json)", $"malformed JSON: {e.Message}"); }
-            using (doc)
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNo, "(json)", "line is not a JSON object");
+            string Field(string key, string mappedBy)
             {
-                var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNo, "(json)", "line is not a JSON object");
-                string Field(string key, string mappedBy)
+                if (!root.TryGetProperty(key, out var v))
+                    throw new DataFormatException(path, lineNo, key,
+                        $"missing (the task file {Path.GetFileName(taskFile)} maps fields.{mappedBy} to \"{key}\"; keys here: {string.Join(", ", root.EnumerateObject().Select(p => p.Name))})");
+                var s = v.ValueKind switch
                 {
-                    if (!root.TryGetProperty(key, out var v))
-                        throw new DataFormatException(path, lineNo, key,
-                            $"missing (the task file {Path.GetFileName(taskFile)} maps fields.{mappedBy} to \"{key}\"; keys here: {string.Join(", ", root.EnumerateObject().Select(p => p.Name))})");
-                    var s = v.ValueKind switch
-                    {
-                        JsonValueKind.String => v.GetString()!,
-                        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
-                        _ => throw new DataFormatException(path, lineNo, key, $"must be a string or number (fields.{mappedBy}), found {v.ValueKind}"),
-                    };
-                    if (string.IsNullOrWhiteSpace(s)) throw new DataFormatException(path, lineNo, key, $"empty (fields.{mappedBy})");
-                    return s;
-                }
-                var id = fields.Id == null ? $"{Path.GetFileNameWithoutExtension(path)}-{lineNo}" : Field(fields.Id, "id");
-                var query = Field(fields.Query, "query");
-                var answer = Field(fields.Answer, "answer");
-                if (seen.TryGetValue(id, out int first))
-                    throw new DataFormatException(path, lineNo, fields.Id ?? "id", $"duplicate id '{id}' (first seen on line {first})");
-                seen[id] = lineNo;
-                var extra = root.EnumerateObject().Where(p => p.Name != fields.Id && p.Name != fields.Query && p.Name != fields.Answer)
-                    .ToDictionary(p => p.Name, p => p.Value.Clone());
-                rows.Add(new TaskExample(id, query, answer, extra));
+                    JsonValueKind.String => v.GetString()!,
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+                    _ => throw new DataFormatException(path, lineNo, key, $"must be a string or number (fields.{mappedBy}), found {v.ValueKind}"),
+                };
+                if (string.IsNullOrWhiteSpace(s)) throw new DataFormatException(path, lineNo, key, $"empty (fields.{mappedBy})");
+                return s;
             }
+            var id = fields.Id == null ? $"{Path.GetFileNameWithoutExtension(path)}-{lineNo}" : Field(fields.Id, "id");
+            var query = Field(fields.Query, "query");
+            var answer = Field(fields.Answer, "answer");
+            var extra = root.EnumerateObject().Where(p => p.Name != fields.Id && p.Name != fields.Query && p.Name != fields.Answer)
+                .ToDictionary(p => p.Name, p => p.Value.Clone());
+            return new TaskExample(id, query, answer, extra);
         }
-        if (rows.Count == 0) throw new DataFormatException(path, 0, "file", "no rows");
-        return rows;
     }
 }
