@@ -15,8 +15,16 @@ dotnet publish "$root/src/PromptIntern.Cli/PromptIntern.Cli.csproj" -c Release -
 if find "$pub" -name 'libtorch*.so*' -o -name 'libc10*.so*' | grep -q .; then
   echo "error: a libtorch library ended up in the bundle; is TorchBackend=none honoured by the csproj?" >&2; exit 1
 fi
-git -C "$root" rev-parse HEAD > "$pub/COMMIT" 2>/dev/null || echo unknown > "$pub/COMMIT"
-tar -C "$out" -cJf "$out/promptintern-linux-x64.tar.xz" promptintern
+# Debugger/tracing helpers, alternative GCs and resource translations are never loaded by a run; the device machine's
+# working tree is capped at 64 MiB, so they stay behind.
+rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgcexp.so,libcoreclrtraceptprovider.so} \
+  "$pub"/{cs,de,es,fr,it,ja,ko,pl,pt-BR,ru,tr,zh-Hans,zh-Hant}
+# Results made with the bundle name this commit (RunProvenance reads COMMIT where there is no git); "+dirty" marks
+# uncommitted changes to tracked files.
+commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
+[[ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit+dirty"
+echo "$commit" > "$pub/COMMIT"
+XZ_OPT=-9 tar -C "$out" -cJf "$out/promptintern-linux-x64.tar.xz" promptintern
 size=$(stat -c %s "$out/promptintern-linux-x64.tar.xz")
 echo "bundle: $out/promptintern-linux-x64.tar.xz ($((size / 1024 / 1024)) MiB, commit $(cat "$pub/COMMIT"))"
 if (( size >= 64 * 1024 * 1024 )); then echo "error: bundle is over 64 MiB" >&2; exit 1; fi

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Device-machine job: the full-preset reproduction on the GPU. Pretrains the nano base model first unless this warm
-# machine still holds it from an earlier call (artifacts/models/nano), then runs `reproduce --preset full` for the
-# given tasks and methods, and returns results/ as $OUT/results.tar.gz (plus logs).
-# Usage: scripts/gpu/reproduce-full.sh "nl2bash mbpp" "full-prompt,promptintern,..." [extra reproduce options]
+# machine still holds it from an earlier call (artifacts/models/nano), then works down a grid file (default
+# scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with `reproduce --preset full`
+# until REPRO_SECONDS (default 480) have passed, and returns results-gpu/ as $OUT/results.tar.gz plus the logs.
+# Finished experiments are skipped and interrupted training resumes from artifacts/runs, so on a warm machine the same
+# call can simply be repeated until the grid is done.
+# Usage: REPRO_SECONDS=540 scripts/gpu/reproduce-full.sh [grid-file]
 set -uo pipefail
-tasks="$1"; methods="$2"; shift 2
+grid="${1:-scripts/gpu/grid-full.txt}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
+start=$(date +%s); deadline=$(( start + ${REPRO_SECONDS:-480} ))
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 nano=artifacts/models/nano
 if [[ ! -f "$nano/model/config.json" ]]; then
@@ -16,11 +20,12 @@ if [[ ! -f "$nano/model/config.json" ]]; then
 fi
 cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
 mkdir -p results-gpu
-# Stop the grid in time for the results to travel back (each finished experiment is already on disk).
-deadline=$(( $(date +%s) + ${REPRO_SECONDS:-480} ))
-for t in $tasks; do
+# Stop in time for the results to travel back (each finished experiment is already on disk).
+grep -vE '^\s*(#|$)' "$grid" | while read -r task methods first seeds; do
   left=$(( deadline - $(date +%s) )); (( left > 30 )) || break
-  timeout "$left" scripts/gpu/run.sh reproduce --preset full --task "$t" --methods "$methods" --model "$nano/model" \
-    --results results-gpu --runs artifacts/runs "$@" 2>&1 | tee -a "$OUT/reproduce.log"
+  echo "== $(date -u +%H:%M:%S) $task $methods seeds $first+$seeds (${left}s left)" | tee -a "$OUT/reproduce.log"
+  timeout "$left" scripts/gpu/run.sh reproduce --preset full --task "$task" --methods "$methods" --first-seed "$first" \
+    --seeds "$seeds" --model "$nano/model" --results results-gpu --runs artifacts/runs </dev/null 2>&1 | tee -a "$OUT/reproduce.log" >/dev/null
 done
+echo "== $(date -u +%H:%M:%S) stop after $(( $(date +%s) - start ))s" | tee -a "$OUT/reproduce.log"
 tar -czf "$OUT/results.tar.gz" results-gpu

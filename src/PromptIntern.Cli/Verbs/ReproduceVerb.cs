@@ -20,7 +20,8 @@ public sealed class ReproduceVerb : IVerb
         var evalFile = CommonOptions.EvalFile();
         var trainFile = new Option<string?>("--train-file") { Description = "train JSONL file [default: data/<task>/train.jsonl]" };
         var model = new Option<string?>("--model") { Description = "base model directory [default: the preset's, e.g. data/models/tiny]" };
-        var seeds = new Option<int>("--seeds") { Description = "number of seeds (1337, 1338, ...)", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "number of seeds (--first-seed, the next, ...)", DefaultValueFactory = _ => 1 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "the first seed (e.g. 1338 to add seeds beside finished 1337 runs)", DefaultValueFactory = _ => 1337 };
         var trainRows = new Option<int?>("--train-rows") { Description = "override the preset's number of train rows (0 = all)" };
         var evalRows = new Option<int?>("--eval-rows") { Description = "override the preset's number of evaluation rows (0 = all)" };
         var epochs = new Option<double?>("--epochs") { Description = "override the preset's total epochs across stages" };
@@ -28,7 +29,7 @@ public sealed class ReproduceVerb : IVerb
         var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/]" };
         var force = new Option<bool>("--force") { Description = "re-run experiments that already have results" };
         var cmd = new Command("reproduce", "train and evaluate the paper's methods; print the results table beside the paper's numbers");
-        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, trainRows, evalRows, epochs, results, runs, force }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, firstSeed, trainRows, evalRows, epochs, results, runs, force }) cmd.Options.Add(o);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             var p = ReproducePreset.Get(r.GetValue(preset)!);
@@ -50,19 +51,21 @@ public sealed class ReproduceVerb : IVerb
                 .Start(ctx =>
                 {
                     foreach (var task in p.Tasks)
-                        for (int s = 0; s < r.GetValue(seeds); s++)
+                        foreach (var seed in Enumerable.Range(r.GetValue(firstSeed), r.GetValue(seeds)))
                         {
-                            var bar = ctx.AddTask($"{task} seed {1337 + s}", maxValue: 1);
+                            var bar = ctx.AddTask($"{task} seed {seed}", maxValue: 1);
                             var progress = new Progress<ExperimentProgress>(x =>
                             {
-                                bar.Description = Markup.Escape($"{task} s{1337 + s}: {x.Phase}" + (x.MaxSteps > 0 ? $" step {x.Step}/{x.MaxSteps} loss {x.Loss:0.000}" : ""));
+                                bar.Description = Markup.Escape($"{task} s{seed}: {x.Phase}" + (x.MaxSteps > 0 ? $" step {x.Step}/{x.MaxSteps} loss {x.Loss:0.000}" : ""));
                                 if (x.MaxSteps > 0) bar.Value = (double)x.Step / x.MaxSteps;
+                                // A log file gets one timestamped line per phase, so a run's time can be read afterwards.
+                                else if (System.Console.IsErrorRedirected) System.Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {task} s{seed}: {x.Phase}");
                             });
-                            var setup = TaskSetup.Load(task, p, 1337 + s, r.GetValue(trainFile), r.GetValue(evalFile));
+                            var setup = TaskSetup.Load(task, p, seed, r.GetValue(trainFile), r.GetValue(evalFile));
                             var runner = new ExperimentRunner(p, resultsRoot, runsRoot, progress) { Force = r.GetValue(force), ModelDirectory = modelDir };
-                            all.AddRange(runner.Run(setup, specs, 1337 + s));
+                            all.AddRange(runner.Run(setup, specs, seed));
                             bar.Value = 1;
-                            bar.Description = Markup.Escape($"{task} seed {1337 + s}: done");
+                            bar.Description = Markup.Escape($"{task} seed {seed}: done");
                         }
                 });
             var table = ResultsTable.From(all);
@@ -73,7 +76,7 @@ public sealed class ReproduceVerb : IVerb
             AtomicFile.WriteAllText(Path.Combine(suiteDir, "table.csv"), table.ToCsv());
             AtomicFile.WriteAllText(Path.Combine(suiteDir, "run.json"), RunProvenance.Capture(new Dictionary<string, object?>
             {
-                ["preset"] = p, ["model_dir"] = modelDir, ["seeds"] = r.GetValue(seeds), ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+                ["preset"] = p, ["model_dir"] = modelDir, ["first_seed"] = r.GetValue(firstSeed), ["seeds"] = r.GetValue(seeds), ["wall_seconds"] = clock.Elapsed.TotalSeconds,
                 ["experiments"] = all.Select(a => a.Id).ToList(),
             }).ToJson());
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(suiteDir, "table.md"))} and {all.Count} experiment folders under {Markup.Escape(resultsRoot)} ({clock.Elapsed.TotalMinutes:0.0} min).");

@@ -16,16 +16,21 @@ public sealed record RunProvenance(
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, object?> Config)
 {
     /// <summary>Reads the commit of <paramref name="repositoryDirectory"/> (default: the kit root, else the current directory)
-    /// with <c>git rev-parse HEAD</c>; "unknown" when git or the repository is missing.</summary>
+    /// with <c>git rev-parse HEAD</c>; without git (the GPU bundle's machine), the COMMIT file the bundle build writes beside
+    /// the program; "unknown" when neither exists.</summary>
     public static RunProvenance Capture(IReadOnlyDictionary<string, object?>? config = null, string? repositoryDirectory = null)
     {
         var dir = repositoryDirectory ?? TryKitRoot() ?? Directory.GetCurrentDirectory();
         var commit = RunTool("git", dir, "rev-parse", "HEAD")?.Trim();
+        if (string.IsNullOrEmpty(commit) && File.Exists(Path.Combine(AppContext.BaseDirectory, "COMMIT")))
+            return new RunProvenance(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "COMMIT")).Trim() + " (bundle)", null,
+                MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
         var status = commit == null ? null : RunTool("git", dir, "status", "--porcelain", "--untracked-files=no");
         return new RunProvenance(string.IsNullOrEmpty(commit) ? "unknown" : commit, status == null ? null : status.Trim().Length > 0,
-            MachineInfo.Capture(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            config ?? new Dictionary<string, object?>());
+            MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
     }
+
+    static string UtcNow() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 

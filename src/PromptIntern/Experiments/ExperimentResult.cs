@@ -36,4 +36,6 @@ public sealed record ExperimentResult
     [JsonPropertyName("train_seconds")] public double TrainSeconds { get; init; }
     [JsonPropertyName("train_tokens")] public long TrainTokens { get; init; }
     [JsonPropertyName("final_train_loss")] public double FinalTrainLoss { get; init; }
+    /// <summary>Wall seconds of each evaluation phase (prompts, generate, score, latency): where a run's time went.</summary>
+    [JsonPropertyName("phase_seconds")] public IReadOnlyDictionary<string, double>? PhaseSeconds { get; init; }
 }

@@ -62,6 +62,16 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         return results;
     }
 
+    /// <summary>SHA-256 of the base model's weights: tells apart two base models of one name (e.g. pretrained on two GPU machines).</summary>
+    Lazy<string> ModelFingerprint => _fingerprint ??= new(() =>
+    {
+        var weights = Path.Combine(ModelDirectory, "model.safetensors");
+        if (!File.Exists(weights)) return "";
+        using var stream = File.OpenRead(weights);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    });
+    Lazy<string>? _fingerprint;
+
     /// <summary>The base model's name: its folder, or the run folder above it when the folder is a pretrain run's "model/".</summary>
     string ModelName
     {
@@ -100,18 +110,24 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         IReadOnlyList<StageSummary> stages, int seed, ITokenScorer scorer)
     {
         var id = IdFor(setup, method, seed);
-        Report(setup.Task, $"prompts {method.Name}");
-        var prompts = InferencePrompts(setup, method, curriculum, scorer);
+        var phases = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        T Phase<T>(string name, Func<T> run)
+        {
+            Report(setup.Task, $"{name} {method.Name}");
+            clock.Restart();
+            var value = run();
+            phases[name] = clock.Elapsed.TotalSeconds;
+            return value;
+        }
+        var prompts = Phase("prompts", () => InferencePrompts(setup, method, curriculum, scorer));
         var texts = prompts.Select(PromptRenderer.ToText).ToList();
         var options = GenerationOptionsFor(setup);
-        Report(setup.Task, $"generate {method.Name} ({texts.Count} queries)");
-        var clock = Stopwatch.StartNew();
-        var generated = lm.Generate(texts, options);
-        var batchedMs = clock.Elapsed.TotalMilliseconds / Math.Max(1, texts.Count);
+        var generated = Phase("generate", () => lm.Generate(texts, options));
+        var batchedMs = phases["generate"] * 1000 / Math.Max(1, texts.Count);
         var predictions = generated.Select(g => setup.ExtractPrediction(g.Text)).ToList();
-        Report(setup.Task, $"score {method.Name}");
-        var report = setup.Metric.Score(setup.Eval, predictions);
-        var latency = MeasureLatency(lm, texts, options);
+        var report = Phase("score", () => setup.Metric.Score(setup.Eval, predictions));
+        var latency = Phase("latency", () => MeasureLatency(lm, texts, options));
         var counter = CostTokenizer.Get(PriceTable.Default.Get(preset.PricedModel).Tokenizer);
         var inputTokens = texts.Average(t => (double)counter.CountTokens(t));
         var outputTokens = predictions.Average(p => (double)counter.CountTokens(p));
@@ -126,10 +142,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             LatencyNewTokens = preset.LatencyNewTokens, LatencyMsMedian = latency.MedianMs, LatencyMsP90 = latency.P90Ms,
             BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
             TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
+            PhaseSeconds = phases,
         };
         ResultsWriter.Write(Path.Combine(ResultsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
-                ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory, ["seed"] = seed,
+                ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
+                ["model_sha256"] = ModelFingerprint.Value, ["seed"] = seed,
                 ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
         return result;
     }
