@@ -2,7 +2,7 @@
 # Device-machine job: the full-preset reproduction on the GPU. Pretrains the nano base model first unless this warm
 # machine still holds it from an earlier call (artifacts/models/nano), then works down a grid file (default
 # scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with `reproduce --preset full`
-# until REPRO_SECONDS (default 480) have passed, and returns results-gpu/ as $OUT/results.tar.gz plus the logs.
+# until REPRO_SECONDS (default 480) have passed, and returns artifacts/results-gpu/ as $OUT/results.tar.gz plus the logs.
 # Finished experiments are skipped and interrupted training resumes from artifacts/runs, so on a warm machine the same
 # call can simply be repeated until the grid is done.
 # Usage: REPRO_SECONDS=540 scripts/gpu/reproduce-full.sh [grid-file]
@@ -19,13 +19,13 @@ if [[ ! -f "$nano/model/config.json" ]]; then
     --device cuda --precision bf16 2>&1 | tee "$OUT/pretrain-nano.log"
 fi
 cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
-mkdir -p results-gpu
+mkdir -p artifacts/results-gpu
 # Stop in time for the results to travel back (each finished experiment is already on disk).
 grep -vE '^\s*(#|$)' "$grid" | while read -r task methods first seeds; do
   left=$(( deadline - $(date +%s) )); (( left > 30 )) || break
   echo "== $(date -u +%H:%M:%S) $task $methods seeds $first+$seeds (${left}s left)" | tee -a "$OUT/reproduce.log"
   timeout "$left" scripts/gpu/run.sh reproduce --preset full --task "$task" --methods "$methods" --first-seed "$first" \
-    --seeds "$seeds" --model "$nano/model" --results results-gpu --runs artifacts/runs </dev/null 2>&1 | tee -a "$OUT/reproduce.log" >/dev/null
+    --seeds "$seeds" --model "$nano/model" --results artifacts/results-gpu --runs artifacts/runs </dev/null 2>&1 | tee -a "$OUT/reproduce.log" >/dev/null
 done
 echo "== $(date -u +%H:%M:%S) stop after $(( $(date +%s) - start ))s" | tee -a "$OUT/reproduce.log"
-tar -czf "$OUT/results.tar.gz" results-gpu
+tar -czf "$OUT/results.tar.gz" artifacts/results-gpu
