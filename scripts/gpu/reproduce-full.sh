@@ -19,6 +19,7 @@ if [[ ! -f "$nano/model/config.json" ]]; then
     --device cuda --precision bf16 2>&1 | tee "$OUT/pretrain-nano.log"
 fi
 cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
+# Under artifacts/ (ignored): between warm calls the device keeps ignored folders, but deletes untracked ones.
 mkdir -p artifacts/results-gpu
 # Stop in time for the results to travel back (each finished experiment is already on disk).
 grep -vE '^\s*(#|$)' "$grid" | while read -r task methods first seeds; do
