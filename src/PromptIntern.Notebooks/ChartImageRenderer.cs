@@ -47,18 +47,19 @@ public sealed class ChartImageRenderer : IAsyncDisposable
         return new ChartImageRenderer(browser);
     }
 
-    /// <summary>The figure as PNG bytes at its own size; the basic plotly.js bundle draws it unless it needs the full one.</summary>
+    /// <summary>The figure as a palette PNG at its own size; the basic plotly.js bundle draws it unless it needs the full one.</summary>
     public async Task<byte[]> RenderPngAsync(ChartFigure figure)
     {
         var page = await PageAsync(NotebookChartHtml.NeedsOnlyBasicBundle(figure));
         await page.SetViewportAsync(new ViewPortOptions { Width = figure.Width, Height = figure.Height });
         var problem = await page.EvaluateFunctionAsync<string>(DrawFunction, figure.Json);
         if (!string.IsNullOrEmpty(problem)) throw new InvalidOperationException(problem);
-        return await page.ScreenshotDataAsync(new ScreenshotOptions
+        var png = await page.ScreenshotDataAsync(new ScreenshotOptions
         {
             Type = ScreenshotType.Png,
             Clip = new PuppeteerSharp.Media.Clip { X = 0, Y = 0, Width = figure.Width, Height = figure.Height },
         });
+        return PngPalette.Quantize(png);
     }
 
     async Task<IPage> PageAsync(bool basic)

@@ -74,7 +74,10 @@ public sealed class NotebooksVerb : IVerb
                     });
                     return await NotebookRunner.RunAsync(notebook, options, progress, cancel);
                 });
-                table.AddRow(name, result.CodeCellsRun.ToString(), result.Elapsed.TotalSeconds.ToString("F1"), result.Written ? notebook : "no");
+                if (result.ChartImagesSkipped is { } why && result.Written)
+                    AnsiConsole.MarkupLineInterpolated($"  [yellow]charts written without a PNG:[/] {why}");
+                table.AddRow(name, result.CodeCellsRun.ToString(), result.Elapsed.TotalSeconds.ToString("F1"),
+                    result.Written ? $"{notebook} ({new FileInfo(notebook).Length / 1024.0:F0} KiB)" : "no");
             }
             catch (NotebookExecutionException e)
             {
