@@ -13,14 +13,19 @@ public sealed class ChartOutputs(bool images) : IAsyncDisposable
     public const string PngMimeType = "image/png";
 
     bool _basicWritten, _fullWritten;
+    readonly SortedSet<string> _traceTypes = new(StringComparer.Ordinal);
     ChartImageRenderer? _renderer;
 
     /// <summary>Why charts have no image/png (no Chromium, images turned off), or null when they have one.</summary>
     public string? ImagesSkippedReason { get; private set; } = images ? null : "chart images were turned off";
 
+    /// <summary>Trace types of every chart shown so far (the basic bundle draws scatter, bar and pie).</summary>
+    public IReadOnlyCollection<string> TraceTypes => _traceTypes;
+
     public async Task<Dictionary<string, object>> FormatAsync(GenericChart chart)
     {
         var figure = NotebookChartHtml.Figure(chart);
+        _traceTypes.UnionWith(figure.TraceTypes);
         string script = "";
         if (NotebookChartHtml.NeedsOnlyBasicBundle(figure))
         {

@@ -24,6 +24,9 @@ public sealed class NotebookKernel : IAsyncDisposable
     /// <summary>Why chart outputs have no image/png, or null when they have one (or no chart was shown).</summary>
     public string? ChartImagesSkippedReason => _charts.ImagesSkippedReason;
 
+    /// <summary>Plotly trace types of the charts the cells showed.</summary>
+    public IReadOnlyCollection<string> ChartTraceTypes => _charts.TraceTypes;
+
     /// <summary>Creates a fresh kernel (no state shared with any other); <paramref name="chartImages"/>: charts also
     /// get an image/png rendering (headless Chromium).</summary>
     public static NotebookKernel Start(bool chartImages = true)

@@ -41,6 +41,7 @@ public static class NotebookRunner
         var times = new List<TimeSpan>();
         NotebookExecutionException? failure = null;
         string? imagesSkipped = null;
+        IReadOnlyList<string> traceTypes = [];
         try
         {
             Directory.SetCurrentDirectory(Path.GetDirectoryName(full)!);
@@ -64,6 +65,7 @@ public static class NotebookRunner
                 if (result.Error is { } error) failure = new NotebookExecutionException(full, number, firstLine, error);
             }
             imagesSkipped = kernel.ChartImagesSkippedReason;
+            traceTypes = kernel.ChartTraceTypes.ToList();
         }
         finally
         {
@@ -76,7 +78,7 @@ public static class NotebookRunner
         // Like VS Code, the file keeps what ran, the failing cell's error included.
         if (options.WriteOutputs) IpynbFile.Save(document, full);
         if (failure is not null) throw failure;
-        return new NotebookRunResult(full, times.Count, total.Elapsed, times, options.WriteOutputs, imagesSkipped);
+        return new NotebookRunResult(full, times.Count, total.Elapsed, times, options.WriteOutputs, imagesSkipped, traceTypes);
     }
 
     static string FirstLine(string code)
