@@ -45,7 +45,16 @@ public sealed class ChartOutputs(bool images) : IAsyncDisposable
             [PlainTextFormatter.MimeType] = $"Plotly.NET chart ({string.Join(", ", figure.TraceTypes)})",
         };
         if (await RendererAsync() is { } renderer)
-            data[PngMimeType] = Convert.ToBase64String(await renderer.RenderPngAsync(figure));
+        {
+            try { data[PngMimeType] = Convert.ToBase64String(await renderer.RenderPngAsync(figure)); }
+            catch (Exception e) when (e is PuppeteerSharp.PuppeteerException or InvalidOperationException or IOException)
+            {
+                // A picture is a convenience for static viewers: the notebook run goes on, and the CLI reports why.
+                ImagesSkippedReason = $"rendering a chart to PNG failed: {e.Message}";
+                await renderer.DisposeAsync();
+                _renderer = null;
+            }
+        }
         return data;
     }
 
@@ -53,7 +62,12 @@ public sealed class ChartOutputs(bool images) : IAsyncDisposable
     {
         if (_renderer is not null || ImagesSkippedReason is not null) return _renderer;
         if (HeadlessChromium.UnavailableReason() is { } reason) { ImagesSkippedReason = reason; return null; }
-        return _renderer = await ChartImageRenderer.StartAsync();
+        try { return _renderer = await ChartImageRenderer.StartAsync(); }
+        catch (PuppeteerSharp.PuppeteerException e)
+        {
+            ImagesSkippedReason = $"headless Chromium did not start: {e.Message}";
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -56,7 +56,8 @@ public sealed class NotebooksVerb : IVerb
         }
 
         var table = new Table().AddColumns("notebook", "code cells", "seconds", "written");
-        var options = new NotebookRunOptions(preset, write);
+        // Chart PNGs only matter in written outputs; --no-write skips the browser.
+        var options = new NotebookRunOptions(preset, write, ChartImages: write);
         foreach (var notebook in notebooks)
         {
             var name = Path.GetFileName(notebook);
