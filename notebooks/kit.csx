@@ -19,3 +19,8 @@ if (System.IO.Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) 
 
 // quick (CPU-sized runs; the default, also in VS Code) or full (reads GPU results); `promptintern notebooks run --preset` sets it.
 var preset = Environment.GetEnvironmentVariable("PROMPTINTERN_PRESET") ?? "quick";
+
+// VS Code's kernel lacks the headless runner's formatters: without this a Deedle frame shows as a tree of its internals
+// (about 2 MB for a one-row frame in the saved notebook). FrameHtml shows at most 50 rows, then "… N more rows".
+Microsoft.DotNet.Interactive.Formatting.Formatter.Register(typeof(Deedle.Frame<,>),
+    (frame, writer) => writer.Write(PromptIntern.Experiments.Figures.FrameHtml.ToHtml(frame)), "text/html");

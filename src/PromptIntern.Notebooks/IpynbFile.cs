@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using PromptIntern.Data;
@@ -55,6 +56,30 @@ public static class IpynbFile
         // Parse leaves the polyglot_notebook metadata as a plain dictionary, which the serializer cannot merge
         // into; dropping it lets the serializer write the kernel info afresh (a C#-only notebook has nothing else).
         document.Metadata.Remove("polyglot_notebook");
-        AtomicFile.WriteAllText(path, Notebook.ToJupyterJson(document, CSharpKernel));
+        AtomicFile.WriteAllText(path, ImagesAsOneString(Notebook.ToJupyterJson(document, CSharpKernel)));
+    }
+
+    static readonly JsonSerializerOptions Written = new()
+    {
+        WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The serializer splits every output string into lines, images included; Jupyter writes a base64 image as
+    /// one string, which is what viewers expect, so images are joined back (text stays as lines).</summary>
+    public static string ImagesAsOneString(string json)
+    {
+        var notebook = JsonNode.Parse(json)!;
+        var changed = false;
+        foreach (var cell in notebook["cells"]?.AsArray() ?? [])
+        foreach (var output in cell?["outputs"] as JsonArray ?? [])
+        {
+            if (output?["data"] is not JsonObject data) continue;
+            foreach (var mime in data.Where(p => p.Key is "image/png" or "image/jpeg" or "image/gif" && p.Value is JsonArray).Select(p => p.Key).ToList())
+            {
+                data[mime] = string.Concat(data[mime]!.AsArray().Select(line => line!.GetValue<string>()));
+                changed = true;
+            }
+        }
+        return changed ? notebook.ToJsonString(Written) : json;
     }
 }

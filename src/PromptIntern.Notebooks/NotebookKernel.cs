@@ -5,6 +5,7 @@ using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
+using Plotly.NET;
 
 namespace PromptIntern.Notebooks;
 
@@ -13,14 +14,22 @@ public sealed record CellExecution(IReadOnlyList<InteractiveDocumentOutputElemen
 
 /// <summary>The real .NET Interactive C# kernel hosted in-process (as Polyglot Notebooks runs it): cells share state,
 /// <c>#r "nuget:"</c> restores packages, and each cell's events become Jupyter outputs.</summary>
-public sealed class NotebookKernel : IDisposable
+public sealed class NotebookKernel : IAsyncDisposable
 {
     readonly CompositeKernel _root;
+    readonly ChartOutputs _charts;
 
-    NotebookKernel(CompositeKernel root) => _root = root;
+    NotebookKernel(CompositeKernel root, ChartOutputs charts) => (_root, _charts) = (root, charts);
 
-    /// <summary>Creates a fresh kernel (no state shared with any other).</summary>
-    public static NotebookKernel Start()
+    /// <summary>Why chart outputs have no image/png, or null when they have one (or no chart was shown).</summary>
+    public string? ChartImagesSkippedReason => _charts.ImagesSkippedReason;
+
+    /// <summary>Plotly trace types of the charts the cells showed.</summary>
+    public IReadOnlyCollection<string> ChartTraceTypes => _charts.TraceTypes;
+
+    /// <summary>Creates a fresh kernel (no state shared with any other); <paramref name="chartImages"/>: charts also
+    /// get an image/png rendering (headless Chromium).</summary>
+    public static NotebookKernel Start(bool chartImages = true)
     {
         var csharp = new CSharpKernel()
             .UseNugetDirective((kernel, references) =>
@@ -33,7 +42,7 @@ public sealed class NotebookKernel : IDisposable
         var root = new CompositeKernel { csharp };
         root.DefaultKernelName = csharp.Name;
         KernelFormatters.Register();
-        return new NotebookKernel(root);
+        return new NotebookKernel(root, new ChartOutputs(chartImages));
     }
 
     /// <summary>Runs one cell's code; <paramref name="executionCount"/> becomes the execute_result's count.</summary>
@@ -47,10 +56,10 @@ public sealed class NotebookKernel : IDisposable
             cancel.ThrowIfCancellationRequested();
             return new CellExecution([], $"timed out after {timeout}");
         }
-        return ToOutputs((await run).Events, executionCount);
+        return await ToOutputsAsync((await run).Events, executionCount);
     }
 
-    static CellExecution ToOutputs(IReadOnlyList<KernelEvent> events, int executionCount)
+    async Task<CellExecution> ToOutputsAsync(IReadOnlyList<KernelEvent> events, int executionCount)
     {
         var outputs = new List<InteractiveDocumentOutputElement>();
         var displays = new Dictionary<string, DisplayElement>();
@@ -63,16 +72,16 @@ public sealed class NotebookKernel : IDisposable
                 case StandardErrorValueProduced o: AppendStream(outputs, "stderr", Text(o)); break;
                 case DisplayedValueUpdated u when u.ValueId is { } id && displays.TryGetValue(id, out var shown):
                     shown.Data.Clear();
-                    foreach (var (mime, value) in Data(u)) shown.Data[mime] = value;
+                    foreach (var (mime, value) in await DataAsync(u)) shown.Data[mime] = value;
                     break;
                 case ReturnValueProduced r:
                     var result = new ReturnValueElement { ExecutionOrder = executionCount };
-                    foreach (var (mime, value) in Data(r)) result.Data[mime] = value;
+                    foreach (var (mime, value) in await DataAsync(r)) result.Data[mime] = value;
                     outputs.Add(result);
                     break;
                 case ErrorProduced p: AppendStream(outputs, "stderr", Text(p)); break;
                 case DisplayEvent d:
-                    var display = new DisplayElement(Data(d));
+                    var display = new DisplayElement(await DataAsync(d));
                     if (d.ValueId is { } valueId) displays[valueId] = display;
                     outputs.Add(display);
                     break;
@@ -90,8 +99,9 @@ public sealed class NotebookKernel : IDisposable
         e.FormattedValues.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value ?? e.Value?.ToString() ?? "";
 
     // Jupyter front ends show text/html where they can and fall back to text/plain, so every display carries both.
-    static Dictionary<string, object> Data(DisplayEvent e)
+    async Task<Dictionary<string, object>> DataAsync(DisplayEvent e)
     {
+        if (e.Value is GenericChart chart) return await _charts.FormatAsync(chart);
         var data = e.FormattedValues.ToDictionary(v => v.MimeType, v => (object)v.Value);
         if (!data.ContainsKey(PlainTextFormatter.MimeType) && e.Value is { } value)
             data[PlainTextFormatter.MimeType] = value.ToDisplayString(PlainTextFormatter.MimeType);
@@ -106,5 +116,9 @@ public sealed class NotebookKernel : IDisposable
             outputs.Add(new TextElement(text, name));
     }
 
-    public void Dispose() => _root.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        _root.Dispose();
+        await _charts.DisposeAsync();
+    }
 }

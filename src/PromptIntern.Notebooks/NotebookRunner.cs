@@ -40,6 +40,8 @@ public static class NotebookRunner
         var total = Stopwatch.StartNew();
         var times = new List<TimeSpan>();
         NotebookExecutionException? failure = null;
+        string? imagesSkipped = null;
+        IReadOnlyList<string> traceTypes = [];
         try
         {
             Directory.SetCurrentDirectory(Path.GetDirectoryName(full)!);
@@ -48,7 +50,7 @@ public static class NotebookRunner
                 Environment.SetEnvironmentVariable(NotebookPreset.ResultsVariable, Path.GetFullPath(results));
             foreach (var (cell, _) in cells) { cell.Outputs.Clear(); cell.ExecutionOrder = 0; }
 
-            using var kernel = NotebookKernel.Start();
+            await using var kernel = NotebookKernel.Start(options.ChartImages);
             for (var k = 0; k < cells.Count && failure is null; k++)
             {
                 var (cell, number) = cells[k];
@@ -62,6 +64,8 @@ public static class NotebookRunner
                 progress?.Report(new CellProgress(full, number, k + 1, cells.Count, firstLine, true, watch.Elapsed));
                 if (result.Error is { } error) failure = new NotebookExecutionException(full, number, firstLine, error);
             }
+            imagesSkipped = kernel.ChartImagesSkippedReason;
+            traceTypes = kernel.ChartTraceTypes.ToList();
         }
         finally
         {
@@ -74,7 +78,7 @@ public static class NotebookRunner
         // Like VS Code, the file keeps what ran, the failing cell's error included.
         if (options.WriteOutputs) IpynbFile.Save(document, full);
         if (failure is not null) throw failure;
-        return new NotebookRunResult(full, times.Count, total.Elapsed, times, options.WriteOutputs);
+        return new NotebookRunResult(full, times.Count, total.Elapsed, times, options.WriteOutputs, imagesSkipped, traceTypes);
     }
 
     static string FirstLine(string code)

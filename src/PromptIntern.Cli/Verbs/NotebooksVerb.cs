@@ -56,7 +56,8 @@ public sealed class NotebooksVerb : IVerb
         }
 
         var table = new Table().AddColumns("notebook", "code cells", "seconds", "written");
-        var options = new NotebookRunOptions(preset, write);
+        // Chart PNGs only matter in written outputs; --no-write skips the browser.
+        var options = new NotebookRunOptions(preset, write, ChartImages: write);
         foreach (var notebook in notebooks)
         {
             var name = Path.GetFileName(notebook);
@@ -74,7 +75,10 @@ public sealed class NotebooksVerb : IVerb
                     });
                     return await NotebookRunner.RunAsync(notebook, options, progress, cancel);
                 });
-                table.AddRow(name, result.CodeCellsRun.ToString(), result.Elapsed.TotalSeconds.ToString("F1"), result.Written ? notebook : "no");
+                if (result.ChartImagesSkipped is { } why && result.Written)
+                    AnsiConsole.MarkupLineInterpolated($"  [yellow]charts written without a PNG:[/] {why}");
+                table.AddRow(name, result.CodeCellsRun.ToString(), result.Elapsed.TotalSeconds.ToString("F1"),
+                    result.Written ? $"{notebook} ({new FileInfo(notebook).Length / 1024.0:F0} KiB)" : "no");
             }
             catch (NotebookExecutionException e)
             {

@@ -36,12 +36,16 @@ public sealed class KitNotebooksTests
         try
         {
             var result = await NotebookRunner.RunAsync(Path.Combine(Folder, name),
-                new NotebookRunOptions(NotebookPreset.Quick, WriteOutputs: false, ResultsDirectory: results));
+                // Outputs are not kept, so no chart PNGs are rendered (NotebookRunnerTests covers them).
+                new NotebookRunOptions(NotebookPreset.Quick, WriteOutputs: false, ResultsDirectory: results, ChartImages: false));
             Assert.True(result.CodeCellsRun > 0, $"{name} has no code cells");
             var exported = Directory.EnumerateFiles(results, "*", SearchOption.AllDirectories).ToList();
             // Every notebook records how its numbers were made and writes at least one table as Markdown.
             Assert.Contains(exported, f => Path.GetFileName(f).StartsWith("provenance", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal));
             Assert.Contains(exported, f => f.EndsWith(".md", StringComparison.Ordinal));
+            // Committed outputs carry only the basic plotly.js bundle (~350 KB per notebook), which draws these trace types.
+            Assert.NotEmpty(result.ChartTraceTypes!);
+            Assert.All(result.ChartTraceTypes!, t => Assert.Contains(t, NotebookChartHtml.BasicTraceTypes));
         }
         finally { Directory.Delete(results, recursive: true); }
     }

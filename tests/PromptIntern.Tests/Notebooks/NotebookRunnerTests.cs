@@ -26,6 +26,7 @@ public sealed class SampleNotebookRun : IAsyncLifetime
             Code("var frame = Deedle.Frame.FromRecords(new[] { new { Rate = 0.5, Bleu = 31.25 }, new { Rate = 0.25, Bleu = 29.5 } });\nframe"),
             Code("using PromptIntern.Experiments.Figures;\n" +
                  "LineCharts.Build(\"t\", \"rate (fraction)\", \"BLEU (%)\", new[] { new LineSeries(\"ours\", new[] { 0.1, 0.5 }, new[] { 20.0, 30.0 }) })"),
+            Code("display(BarCharts.Build(\"second chart\", \"method\", \"input tokens (count)\", new[] { new BarSeries(\"ours\", new[] { \"full\", \"query\" }, new[] { 310.0, 42.0 }) }));"),
         ]);
         var progress = new InlineProgress(Progress.Add);
         Result = await NotebookRunner.RunAsync(Path, new NotebookRunOptions(Preset: "full"), progress);
@@ -52,9 +53,9 @@ public sealed class NotebookRunnerTests(SampleNotebookRun run) : IClassFixture<S
     [Fact]
     public void Run_ExecutesEveryCodeCell_InOrder_WithExecutionCounts()
     {
-        Assert.Equal(4, run.Result.CodeCellsRun);
+        Assert.Equal(5, run.Result.CodeCellsRun);
         var counts = Cells.Where(c => (string?)c!["cell_type"] == "code").Select(c => (int?)c!["execution_count"]);
-        Assert.Equal([1, 2, 3, 4], counts);
+        Assert.Equal([1, 2, 3, 4, 5], counts);
         Assert.Null(Cells[0]!["outputs"]);
     }
 
@@ -88,15 +89,58 @@ public sealed class NotebookRunnerTests(SampleNotebookRun run) : IClassFixture<S
         Assert.Contains("Bleu", Joined(result["data"]!["text/plain"]));
     }
 
+    const string LoaderMarker = "window.__promptinternPlotly = true";
+
+    List<JsonObject> ChartOutputs() => [Assert.Single(Outputs(Cells[4]!)), Assert.Single(Outputs(Cells[5]!))];
+
     [Fact]
-    public void Run_RendersPlotlyChart_WithPlotlyJsInlined()
+    public void Run_WritesPlotlyJsOnce_InTheFirstChart_AndEveryChartDrawsWithTheLoadedPlotly()
     {
-        var result = Assert.Single(Outputs(Cells[4]!));
-        var html = Joined(result["data"]!["text/html"]);
-        Assert.Contains(PromptIntern.Experiments.Figures.PlotlyHtml.PlotlyJs[..200], html);
-        Assert.Contains("Plotly.newPlot", html);
-        Assert.Contains("rate (fraction)", html);
-        Assert.DoesNotContain("src=\"http", html);
+        var html = ChartOutputs().Select(o => Joined(o["data"]!["text/html"])).ToList();
+        Assert.Equal(1, Occurrences(File.ReadAllText(run.Path), LoaderMarker));
+        Assert.Contains(LoaderMarker, html[0]);
+        Assert.DoesNotContain(LoaderMarker, html[1]);
+        Assert.All(html, h => Assert.Contains("Plotly.newPlot(div, figure.data, figure.layout, figure.config)", h));
+        Assert.All(html, h => Assert.Contains("if (!window.Plotly) { setTimeout(draw, 100); return; }", h));
+        Assert.Contains("rate (fraction)", html[0]);
+        Assert.Contains("input tokens (count)", html[1]);
+        Assert.All(html, h => Assert.DoesNotContain("src=\"http", h));
+        // The whole notebook, plotly.js included once, stays far below one inlined full plotly.js (3.6 MB).
+        Assert.InRange(new FileInfo(run.Path).Length, 100_000, 500_000);
+    }
+
+    [Fact]
+    public void Run_GivesEveryChart_HtmlAndPng_AsJupyterExpects()
+    {
+        foreach (var output in ChartOutputs())
+        {
+            var data = output["data"]!.AsObject();
+            Assert.Contains("text/html", data.Select(p => p.Key));
+            Assert.Contains("text/plain", data.Select(p => p.Key));
+            if (run.Result.ChartImagesSkipped is { } reason)
+            {
+                // No Chromium on this machine: the run says why instead of failing.
+                Assert.Contains("chromium", reason, StringComparison.OrdinalIgnoreCase);
+                Assert.False(data.ContainsKey("image/png"));
+                continue;
+            }
+            // nbformat: image/png is one base64 string. The PNG comes from a page that loads plotly.js through the same
+            // loader as the notebook, so a drawn chart also proves the loader decodes.
+            var png = Convert.FromBase64String(data["image/png"]!.GetValue<string>());
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+            // A palette PNG (small); a drawn chart has axes, text and traces in many shades, a blank page one colour.
+            var plte = png.AsSpan().IndexOf("PLTE"u8);
+            Assert.True(plte > 0, "expected a palette PNG");
+            Assert.InRange(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(plte - 4)) / 3, 32, 256);
+            Assert.InRange(png.Length, 2_000, 40_000);
+        }
+    }
+
+    static int Occurrences(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     [Fact]
@@ -112,8 +156,8 @@ public sealed class NotebookRunnerTests(SampleNotebookRun run) : IClassFixture<S
     [Fact]
     public void Run_ReportsProgress_BeforeAndAfterEachCodeCell()
     {
-        Assert.Equal(8, run.Progress.Count);
-        Assert.Equal([2, 2, 3, 3, 4, 4, 5, 5], run.Progress.Select(p => p.CellNumber));
+        Assert.Equal(10, run.Progress.Count);
+        Assert.Equal([2, 2, 3, 3, 4, 4, 5, 5, 6, 6], run.Progress.Select(p => p.CellNumber));
         Assert.All(run.Progress.Where(p => p.Finished), p => Assert.True(p.Elapsed > TimeSpan.Zero));
         Assert.StartsWith("var frame = Deedle.Frame.FromRecords", run.Progress[4].FirstLine);
         Assert.EndsWith("...", run.Progress[4].FirstLine);
