@@ -19,7 +19,7 @@ fi
 # working tree is capped at 64 MiB, so they stay behind.
 rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgcexp.so,libcoreclrtraceptprovider.so} \
   "$pub"/{cs,de,es,fr,it,ja,ko,pl,pt-BR,ru,tr,zh-Hans,zh-Hant}
-# Results made with the bundle name this commit (RunProvenance reads COMMIT where there is no git); "+dirty" marks
+# Results made with the bundle name this commit (RunProvenance prefers COMMIT to the device copy's .git); "+dirty" marks
 # uncommitted changes to tracked files.
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit+dirty"

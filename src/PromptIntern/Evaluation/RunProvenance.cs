@@ -15,16 +15,20 @@ public sealed record RunProvenance(
     [property: JsonPropertyName("date_utc")] string DateUtc,
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, object?> Config)
 {
-    /// <summary>Reads the commit of <paramref name="repositoryDirectory"/> (default: the kit root, else the current directory)
-    /// with <c>git rev-parse HEAD</c>; without git (the GPU bundle's machine), the COMMIT file the bundle build writes beside
-    /// the program; "unknown" when neither exists.</summary>
+    /// <summary>The commit of the code that runs: inside a GPU bundle, the COMMIT file its build wrote beside the program
+    /// (the device machine's copy of the repository may carry an older .git); otherwise <c>git rev-parse HEAD</c> of
+    /// <paramref name="repositoryDirectory"/> (default: the kit root, else the current directory); "unknown" without either.</summary>
     public static RunProvenance Capture(IReadOnlyDictionary<string, object?>? config = null, string? repositoryDirectory = null)
     {
+        var bundleCommit = Path.Combine(AppContext.BaseDirectory, "COMMIT");
+        if (File.Exists(bundleCommit))
+        {
+            var built = File.ReadAllText(bundleCommit).Trim();
+            return new RunProvenance(built.Replace("+dirty", "", StringComparison.Ordinal), built.EndsWith("+dirty", StringComparison.Ordinal),
+                MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
+        }
         var dir = repositoryDirectory ?? TryKitRoot() ?? Directory.GetCurrentDirectory();
         var commit = RunTool("git", dir, "rev-parse", "HEAD")?.Trim();
-        if (string.IsNullOrEmpty(commit) && File.Exists(Path.Combine(AppContext.BaseDirectory, "COMMIT")))
-            return new RunProvenance(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "COMMIT")).Trim() + " (bundle)", null,
-                MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
         var status = commit == null ? null : RunTool("git", dir, "status", "--porcelain", "--untracked-files=no");
         return new RunProvenance(string.IsNullOrEmpty(commit) ? "unknown" : commit, status == null ? null : status.Trim().Length > 0,
             MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());

@@ -1,34 +1,73 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Deedle;
 using PromptIntern.Experiments.Figures;
 
 namespace PromptIntern.Experiments;
 
 /// <summary>Assembles every finished experiment under results/ into one table per preset (Deedle → CSV + Markdown) and the
-/// README's results section: ours beside the paper's numbers, and PromptIntern's token, latency and cost savings.</summary>
+/// README's results section: per preset and base model, ours beside the paper's numbers, PromptIntern's token, latency and
+/// cost savings, and where the rows were run (machine, commit, date) as their metrics.json files record it.</summary>
 public static class ResultsReport
 {
     /// <summary>Writes results/report/&lt;preset&gt;.{csv,md} and returns the README section text.</summary>
     public static string Write(string resultsRoot, string reportDir, string provenanceLine)
     {
         var results = ResultsTable.LoadAll(resultsRoot);
+        var provenance = LoadProvenance(resultsRoot);
         var sb = new StringBuilder();
         foreach (var preset in results.Select(r => r.Preset).Distinct().OrderBy(p => p == "full" ? 0 : 1))
         {
-            var table = ResultsTable.From(results.Where(r => r.Preset == preset));
-            var frame = Frame.FromRecords(table.Rows);
-            TableExporter.Save(frame, preset, reportDir, $"Paper column: {PaperReference.Source}.");
-            sb.AppendLine($"#### Preset `{preset}` ({string.Join(", ", table.Rows.Select(r => r.Model).Distinct())}; dev splits)").AppendLine();
-            sb.AppendLine("| task | method | metric | ours ± sd (seeds) | paper (GPT-4) | input tok/query | token reduction | latency ms (b=1) | speed-up (b=1) | batched speed-up | cost / 1M queries | cost saving |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var r in table.Rows)
-                sb.AppendLine($"| {r.Task} | {r.Method} | {r.Headline} | {F(r.Score)}{(r.ScoreSd is { } sd ? " ± " + F(sd) : "")} ({r.Seeds}) | {F(r.PaperScore)} | {F(r.InputTokens)} | {Pct(r.TokenReductionPct)} | {F(r.LatencyMs)} | {Times(r.Speedup)} | {Times(r.BatchedSpeedup)} | ${F(r.CostPerMillion, "0")} | {Pct(r.CostSavingPct)} |");
-            sb.AppendLine();
+            var inPreset = results.Where(r => r.Preset == preset).ToList();
+            TableExporter.Save(Frame.FromRecords(ResultsTable.From(inPreset).Rows), preset, reportDir, $"Paper column: {PaperReference.Source}.");
+            // Newest base model first: a later run of the same preset supersedes, the earlier stays for comparison.
+            foreach (var model in inPreset.GroupBy(r => r.Model).OrderByDescending(g => g.Max(r => provenance.GetValueOrDefault(r.Id)?.Date ?? "")))
+            {
+                var table = ResultsTable.From(model);
+                sb.AppendLine($"#### Preset `{preset}`, base model `{model.Key}` (dev splits)").AppendLine();
+                sb.AppendLine(RunLine(model.Select(r => provenance.GetValueOrDefault(r.Id)).OfType<RowProvenance>().ToList())).AppendLine();
+                sb.AppendLine("| task | method | metric | ours ± sd (seeds) | paper (GPT-4) | input tok/query | token reduction | latency ms (b=1) | speed-up (b=1) | batched speed-up | cost / 1M queries | cost saving |");
+                sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                foreach (var r in table.Rows)
+                    sb.AppendLine($"| {r.Task} | {r.Method} | {r.Headline} | {F(r.Score)}{(r.ScoreSd is { } sd ? " ± " + F(sd) : "")} ({r.Seeds}) | {F(r.PaperScore)} | {F(r.InputTokens)} | {Pct(r.TokenReductionPct)} | {F(r.LatencyMs)} | {Times(r.Speedup)} | {Times(r.BatchedSpeedup)} | ${F(r.CostPerMillion, "0")} | {Pct(r.CostSavingPct)} |");
+                sb.AppendLine();
+            }
         }
         if (sb.Length == 0) sb.AppendLine("No finished experiments under results/ yet: run `./promptintern reproduce`.");
         sb.AppendLine(provenanceLine);
         return sb.ToString();
+    }
+
+    sealed record RowProvenance(string Commit, bool Dirty, string Date, string Device);
+
+    static string RunLine(IReadOnlyList<RowProvenance> rows)
+    {
+        if (rows.Count == 0) return "_Run details: not recorded._";
+        string List(IEnumerable<string> xs) => string.Join(", ", xs.Distinct().Order(StringComparer.Ordinal));
+        return $"_Run on {List(rows.Select(r => r.Device))}; {List(rows.Select(r => r.Date[..Math.Min(10, r.Date.Length)]))}; " +
+               $"commit {List(rows.Select(r => (r.Commit.Length > 10 ? r.Commit[..10] : r.Commit) + (r.Dirty ? " (with uncommitted changes)" : "")))}._";
+    }
+
+    /// <summary>Commit, date and device (first GPU, else CPU) of every experiment, by id, from its metrics.json.</summary>
+    static Dictionary<string, RowProvenance> LoadProvenance(string resultsRoot)
+    {
+        var found = new Dictionary<string, RowProvenance>(StringComparer.Ordinal);
+        if (!Directory.Exists(resultsRoot)) return found;
+        foreach (var path in Directory.EnumerateFiles(resultsRoot, "metrics.json", SearchOption.AllDirectories))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("result", out var result) || !result.TryGetProperty("id", out var id)) continue;
+            string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+            var machine = root.TryGetProperty("machine", out var m) ? m : default;
+            var gpu = machine.ValueKind == JsonValueKind.Object && machine.TryGetProperty("gpus", out var g) && g.GetArrayLength() > 0
+                ? g[0].GetString()!.Split(',')[0] : null;
+            var device = gpu ?? (machine.ValueKind == JsonValueKind.Object ? $"CPU ({Text(machine, "cpu")})" : "unknown");
+            var dirty = root.TryGetProperty("commit_dirty", out var d) && d.ValueKind == JsonValueKind.True;
+            found[id.GetString()!] = new RowProvenance(Text(root, "commit") is { Length: > 0 } c ? c : "unknown", dirty, Text(root, "date_utc"), device);
+        }
+        return found;
     }
 
     static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "";

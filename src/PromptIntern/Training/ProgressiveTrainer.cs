@@ -28,6 +28,7 @@ public static class ProgressiveTrainer
         string runDirectory, IProgress<(int Stage, TrainingProgress Progress)>? progress = null, CancellationToken cancel = default)
     {
         var summaries = new List<StageSummary>();
+        var trainedHere = false;
         for (int s = 0; s < curriculum.Stages.Count; s++)
         {
             var stage = curriculum.Stages[s];
@@ -45,12 +46,16 @@ public static class ProgressiveTrainer
             var options = baseOptions with { MaxSteps = StepsFor(pairs.Count, stage.Epochs, baseOptions), Seed = baseOptions.Seed + s };
             var stageProgress = progress == null ? null : new StageProgress(s + 1, progress);
             var summary = SupervisedFineTuner.Train(lm, pairs, options, dir, stageProgress, cancel);
+            trainedHere = true;
             lm.Save(Path.Combine(dir, ModelFolder));
             var record = new StageSummary(s + 1, stage.Name, pairs.Count, stage.Epochs, options.MaxSteps, summary.FinalLoss,
                 summary.TokensPerSecond, summary.ElapsedSeconds, summary.Tokens);
             AtomicFile.WriteAllText(done, JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
             summaries.Add(record);
         }
+        // Every stage had finished in an earlier run: nothing above touched lm, so it still holds the base weights.
+        if (curriculum.Stages.Count > 0 && !trainedHere)
+            LoadWeights(lm, Path.Combine(runDirectory, $"stage-{curriculum.Stages.Count}", ModelFolder));
         return summaries;
     }
 

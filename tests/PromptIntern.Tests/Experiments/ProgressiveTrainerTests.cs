@@ -80,6 +80,20 @@ public class ProgressiveTrainerTests
         Assert.Equal(expected, Weights(restarted));
     }
 
+    [Fact]
+    public void Train_RunAgainAfterEveryStageFinished_LeavesTheModelWithTheFinalWeights()
+    {
+        var curriculum = TwoStages();
+        var dir = TempDir();
+        float[] expected;
+        using (var lm = MicroModel(seed: 3)) { ProgressiveTrainer.Train(lm, curriculum, Options, dir); expected = Weights(lm); }
+        // Nothing is left to train, but the caller evaluates the model it passed in: it must hold the last stage's weights.
+        using var again = MicroModel(seed: 77);
+        var summaries = ProgressiveTrainer.Train(again, curriculum, Options, dir);
+        Assert.Equal(2, summaries.Count);
+        Assert.Equal(expected, Weights(again));
+    }
+
     sealed class Sync(Action<(int Stage, TrainingProgress Progress)> report) : IProgress<(int Stage, TrainingProgress Progress)>
     {
         public void Report((int Stage, TrainingProgress Progress) value) => report(value);
