@@ -19,6 +19,9 @@ fi
 # working tree is capped at 64 MiB, so they stay behind.
 rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgcexp.so,libcoreclrtraceptprovider.so} \
   "$pub"/{cs,de,es,fr,it,ja,ko,pl,pt-BR,ru,tr,zh-Hans,zh-Hant}
+# Charts and Deedle tables (report, notebooks, figures) never run on the device: their assemblies stay behind too
+# (about 12 MB; pretrain, reproduce, bench and generate load none of them).
+rm -f "$pub"/{Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll
 # Results made with the bundle name this commit (RunProvenance prefers COMMIT to the device copy's .git); "+dirty" marks
 # uncommitted changes to tracked files.
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
@@ -28,3 +31,9 @@ XZ_OPT=-9 tar -C "$out" -cJf "$out/promptintern-linux-x64.tar.xz" promptintern
 size=$(stat -c %s "$out/promptintern-linux-x64.tar.xz")
 echo "bundle: $out/promptintern-linux-x64.tar.xz ($((size / 1024 / 1024)) MiB, commit $(cat "$pub/COMMIT"))"
 if (( size >= 64 * 1024 * 1024 )); then echo "error: bundle is over 64 MiB" >&2; exit 1; fi
+# What travels to the device: tracked files + this bundle + the pretraining corpus must stay under 64 MiB together.
+tracked=$(git -C "$root" ls-files -z | (cd "$root" && xargs -0 stat -c %s 2>/dev/null) | awk '{s+=$1} END {print s+0}')
+corpus=$(stat -c %s "$root/artifacts/corpus/corpus.jsonl.xz" 2>/dev/null || echo 0)
+total=$(( tracked + size + corpus ))
+echo "travels to the device: tracked $((tracked / 1048576)) MiB + bundle $((size / 1048576)) MiB + corpus $((corpus / 1048576)) MiB = $((total / 1048576)) MiB of 64"
+if (( total >= 64 * 1024 * 1024 )); then echo "warning: over the device's 64 MiB working-tree limit; the run call will be refused" >&2; fi

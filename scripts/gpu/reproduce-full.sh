@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Device-machine job: the full-preset reproduction on the GPU. Pretrains the nano base model first unless this warm
-# machine still holds it from an earlier call (artifacts/models/nano), then works down a grid file (default
+# machine still holds it from an earlier call (artifacts/models/nano) — on 4,096-token sequences (8 × 4,096 tokens a
+# step, as many as the first two sessions' 32 × 1,024), so that the full prompts the fine-tuning sees (up to 4,096
+# tokens) use positions the base saw in pretraining — then works down a grid file (default
 # scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with `reproduce --preset full`
 # until REPRO_SECONDS (default 480) have passed, and returns artifacts/results-gpu/ as $OUT/results.tar.gz plus the logs.
 # Finished experiments are skipped and interrupted training resumes from artifacts/runs, so on a warm machine the same
@@ -15,7 +17,7 @@ nano=artifacts/models/nano
 if [[ ! -f "$nano/model/config.json" ]]; then
   mkdir -p /tmp/pi && xz -dc artifacts/corpus/corpus.jsonl.xz > /tmp/pi/corpus.jsonl
   scripts/gpu/run.sh pretrain --corpus /tmp/pi/corpus.jsonl --config nano --tokenizer data/tokenizer --out "$nano" \
-    --steps "${NANO_STEPS:-1200}" --batch 32 --seq 1024 --lr 0.0015 --warmup 100 --log-interval 100 --save-interval 600 \
+    --steps "${NANO_STEPS:-1200}" --batch "${NANO_BATCH:-8}" --seq "${NANO_SEQ:-4096}" --lr 0.0015 --warmup 100 --log-interval 100 --save-interval 600 \
     --device cuda --precision bf16 2>&1 | tee "$OUT/pretrain-nano.log"
 fi
 cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"

@@ -64,10 +64,18 @@ public static class ResultsReport
             var gpu = machine.ValueKind == JsonValueKind.Object && machine.TryGetProperty("gpus", out var g) && g.GetArrayLength() > 0
                 ? g[0].GetString()!.Split(',')[0] : null;
             var device = gpu ?? (machine.ValueKind == JsonValueKind.Object ? $"CPU ({Text(machine, "cpu")})" : "unknown");
-            var dirty = root.TryGetProperty("commit_dirty", out var d) && d.ValueKind == JsonValueKind.True;
-            found[id.GetString()!] = new RowProvenance(Text(root, "commit") is { Length: > 0 } c ? c : "unknown", dirty, Text(root, "date_utc"), device);
+            // metrics.json carries commit, machine and date; whether the tree was dirty is in config.json beside it.
+            var config = Path.Combine(Path.GetDirectoryName(path)!, "config.json");
+            var dirty = File.Exists(config) && IsDirty(config);
+            found[id.GetString()!] = new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device);
         }
         return found;
+    }
+
+    static bool IsDirty(string configPath)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+        return doc.RootElement.TryGetProperty("commit_dirty", out var d) && d.ValueKind == JsonValueKind.True;
     }
 
     static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "";

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using PromptIntern.Experiments;
+using Xunit;
+using static PromptIntern.Tests.Modeling.ModelingTestHelpers;
+
+namespace PromptIntern.Tests.Experiments;
+
+public class ResultsTableTests
+{
+    static ExperimentResult Result(string method, int seed, double bleu, double batchedMs, string model = "nano") => new()
+    {
+        Id = $"full-nl2bash-{method}-{model}-s{seed}", Task = "nl2bash", Method = method, Plan = method, Model = model, Seed = seed,
+        Preset = "full", InferenceLayout = "query-only", EvalFile = "dev.jsonl", EvalRows = 10,
+        Metrics = new Dictionary<string, double> { ["BLEU"] = bleu }, InputTokensPerQuery = method == "full-prompt" ? 2000 : 20,
+        CostTokenizer = "cl100k_base", LatencyMsMedian = 50, BatchedMsPerQuery = batchedMs, PricedModel = "gpt-3.5-turbo-ft",
+        CostPerMillionQueries = 100,
+    };
+
+    [Fact]
+    public void From_AveragesSeeds_WithSampleStandardDeviation_AndBatchedSpeedupAgainstFullPrompt()
+    {
+        var table = ResultsTable.From([
+            Result("full-prompt", 1337, 10, 40), Result("full-prompt", 1338, 14, 40),
+            Result("promptintern", 1337, 8, 10), Result("promptintern", 1338, 12, 10), Result("promptintern", 1339, 10, 10),
+        ]);
+        var full = table.Rows.Single(r => r.Method == "full-prompt");
+        var pi = table.Rows.Single(r => r.Method == "promptintern");
+        Assert.Equal(12, full.Score, 9);
+        Assert.Equal(Math.Sqrt(8), full.ScoreSd!.Value, 9);      // (10-12)² + (14-12)² over n-1 = 1
+        Assert.Equal(3, pi.Seeds);
+        Assert.Equal(2, pi.ScoreSd!.Value, 9);                   // 8, 12, 10: sum of squares 8 over n-1 = 2 → sd 2
+        Assert.Equal(4, pi.BatchedSpeedup!.Value, 9);
+        Assert.Equal(99, pi.TokenReductionPct!.Value, 9);
+        Assert.Null(ResultsTable.From([Result("promptintern", 1337, 8, 10)]).Rows.Single().ScoreSd);
+    }
+
+    [Fact]
+    public void Report_GivesEachBaseModelItsOwnTable_WithWhereItRan()
+    {
+        var root = TempDir();
+        void Write(ExperimentResult r, string commit, string gpu, bool dirty)
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root, r.Id)).FullName;
+            File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["result"] = r, ["commit"] = commit, ["date_utc"] = "2026-11-27T10:00:00Z",
+                ["machine"] = new Dictionary<string, object> { ["gpus"] = new[] { $"{gpu}, 143771 MiB" }, ["cpu"] = "x" },
+            }));
+            File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(new { commit, commit_dirty = dirty }));
+        }
+        Write(Result("full-prompt", 1337, 10, 40, "nano"), "0123456789abcdef", "NVIDIA H200", dirty: true);
+        Write(Result("promptintern", 1337, 9, 10, "nano"), "0123456789abcdef", "NVIDIA H200", dirty: true);
+        Write(Result("full-prompt", 1337, 11, 40, "small"), "fedcba9876543210", "NVIDIA H100", dirty: false);
+
+        var section = ResultsReport.Write(root, Path.Combine(root, "report"), "provenance");
+
+        Assert.Contains("#### Preset `full`, base model `nano`", section);
+        Assert.Contains("#### Preset `full`, base model `small`", section);
+        Assert.Contains("_Run on NVIDIA H200; 2026-11-27; commit 0123456789 (with uncommitted changes)._", section);
+        Assert.Contains("_Run on NVIDIA H100; 2026-11-27; commit fedcba9876._", section);
+        Assert.Contains("| 4.00x |", section);
+        Assert.True(File.Exists(Path.Combine(root, "report", "full.csv")));
+    }
+}
