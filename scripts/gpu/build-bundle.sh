@@ -20,8 +20,10 @@ fi
 rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgcexp.so,libcoreclrtraceptprovider.so} \
   "$pub"/{cs,de,es,fr,it,ja,ko,pl,pt-BR,ru,tr,zh-Hans,zh-Hant}
 # Charts and Deedle tables (report, notebooks, figures) never run on the device: their assemblies stay behind too
-# (about 12 MB; pretrain, reproduce, bench and generate load none of them).
-rm -f "$pub"/{Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll
+# (about 12 MB), nor XML, DataSet, VB and DataContract serialization (15 MB): pretrain, reproduce, bench and generate
+# load none of them (checked on CPU: scripts/gpu/bundle-smoke.sh).
+rm -f "$pub"/{Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll \
+  "$pub"/{System.Private.Xml,System.Private.Xml.Linq,System.Data.Common,Microsoft.VisualBasic.Core,System.Private.DataContractSerialization}.dll
 # Results made with the bundle name this commit (RunProvenance prefers COMMIT to the device copy's .git); "+dirty" marks
 # uncommitted changes to tracked files.
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)

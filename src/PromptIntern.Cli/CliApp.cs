@@ -22,6 +22,6 @@ public static class CliApp
     public static int Run(string[] args, TextWriter output)
     {
         using var _ = CliConsole.Redirect(output);
-        return Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = output });
+        return CliErrors.Run(() => Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = output, EnableDefaultExceptionHandler = false }));
     }
 }

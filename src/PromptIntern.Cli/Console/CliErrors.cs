@@ -11,10 +11,20 @@ public static class CliErrors
     public static int Run(Func<int> body)
     {
         try { return body(); }
-        catch (Exception e) when (e is DataFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            CliConsole.Out.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return UserError;
-        }
+        catch (Exception e) when (IsUserError(e)) { return Report(e); }
+    }
+
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try { return await body(); }
+        catch (Exception e) when (IsUserError(e)) { return Report(e); }
+    }
+
+    static bool IsUserError(Exception e) => e is DataFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException;
+
+    static int Report(Exception e)
+    {
+        CliConsole.Out.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+        return UserError;
     }
 }

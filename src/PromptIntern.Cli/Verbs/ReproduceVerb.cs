@@ -54,7 +54,7 @@ public sealed class ReproduceVerb : IVerb
                         foreach (var seed in Enumerable.Range(r.GetValue(firstSeed), r.GetValue(seeds)))
                         {
                             var bar = ctx.AddTask($"{task} seed {seed}", maxValue: 1);
-                            var progress = new Progress<ExperimentProgress>(x =>
+                            var progress = new PromptIntern.Training.InlineProgress<ExperimentProgress>(x =>
                             {
                                 bar.Description = Markup.Escape($"{task} s{seed}: {x.Phase}" + (x.MaxSteps > 0 ? $" step {x.Step}/{x.MaxSteps} loss {x.Loss:0.000}" : ""));
                                 if (x.MaxSteps > 0) bar.Value = (double)x.Step / x.MaxSteps;
