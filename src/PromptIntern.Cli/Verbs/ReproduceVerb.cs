@@ -47,6 +47,7 @@ public sealed class ReproduceVerb : IVerb
             var runsRoot = r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs");
             var clock = Stopwatch.StartNew();
             var all = new List<ExperimentResult>();
+            var reused = 0;
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
@@ -64,6 +65,7 @@ public sealed class ReproduceVerb : IVerb
                             var setup = TaskSetup.Load(task, p, seed, r.GetValue(trainFile), r.GetValue(evalFile));
                             var runner = new ExperimentRunner(p, resultsRoot, runsRoot, progress) { Force = r.GetValue(force), ModelDirectory = modelDir };
                             all.AddRange(runner.Run(setup, specs, seed));
+                            reused += runner.Reused;
                             bar.Value = 1;
                             bar.Description = Markup.Escape($"{task} seed {seed}: done");
                         }
@@ -74,11 +76,14 @@ public sealed class ReproduceVerb : IVerb
             var suiteDir = Path.Combine(resultsRoot, "reproduce", p.Name);
             AtomicFile.WriteAllText(Path.Combine(suiteDir, "table.md"), table.ToMarkdown());
             AtomicFile.WriteAllText(Path.Combine(suiteDir, "table.csv"), table.ToCsv());
-            AtomicFile.WriteAllText(Path.Combine(suiteDir, "run.json"), RunProvenance.Capture(new Dictionary<string, object?>
-            {
-                ["preset"] = p, ["model_dir"] = modelDir, ["first_seed"] = r.GetValue(firstSeed), ["seeds"] = r.GetValue(seeds), ["wall_seconds"] = clock.Elapsed.TotalSeconds,
-                ["experiments"] = all.Select(a => a.Id).ToList(),
-            }).ToJson());
+            // run.json describes the run that produced the results: a call that only reused finished ones leaves it as it is.
+            if (reused < all.Count)
+                AtomicFile.WriteAllText(Path.Combine(suiteDir, "run.json"), RunProvenance.Capture(new Dictionary<string, object?>
+                {
+                    ["preset"] = p, ["model_dir"] = modelDir, ["first_seed"] = r.GetValue(firstSeed), ["seeds"] = r.GetValue(seeds),
+                    ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["experiments"] = all.Select(a => a.Id).ToList(), ["reused"] = reused,
+                }).ToJson());
+            else CliConsole.Out.MarkupLine($"All {all.Count} experiments were already finished under {Markup.Escape(resultsRoot)}: reused (--force re-runs them).");
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(suiteDir, "table.md"))} and {all.Count} experiment folders under {Markup.Escape(resultsRoot)} ({clock.Elapsed.TotalMinutes:0.0} min).");
             return 0;
         }));

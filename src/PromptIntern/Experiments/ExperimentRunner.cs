@@ -33,6 +33,9 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     /// <summary>The compressor that shrinks the template in the curriculum's stages (Compression.Compressors names).</summary>
     public string TemplateCompressorName { get; init; } = Compressors.LlmLingua2;
 
+    /// <summary>Experiments <see cref="Run"/> loaded from an earlier run's metrics.json instead of running them.</summary>
+    public int Reused { get; private set; }
+
     /// <summary>Runs <paramref name="methods"/> on one task; methods sharing a plan share one trained model.</summary>
     public IReadOnlyList<ExperimentResult> Run(TaskSetup setup, IReadOnlyList<MethodSpec> methods, int seed)
     {
@@ -48,6 +51,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             var plan = PlanFor(group.Key) with { Epochs = preset.Epochs };
             var pending = group.Where(m => Force || !File.Exists(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))).ToList();
             results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))!));
+            Reused += group.Count() - pending.Count;
             if (pending.Count == 0) continue;
             Report(setup.Task, $"curriculum {plan.Name}");
             var curriculum = builder.Build(setup.Train, plan);
