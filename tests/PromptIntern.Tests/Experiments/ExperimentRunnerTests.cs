@@ -58,6 +58,28 @@ public class ExperimentRunnerTests
         Assert.Equal(first.Select(r => r.Id).Order(), again.Select(r => r.Id).Order());
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(results, full.Id, "metrics.json")));
         Assert.Equal(first.Count, ResultsTable.LoadAll(results).Count);
+        Assert.Equal(first.Count, runner.Reused);
+    }
+
+    [Fact]
+    public void Run_WithResultsLostButCheckpointsKept_EvaluatesTheTrainedModelsAgain()
+    {
+        // The GPU machine deletes untracked folders between calls but keeps checkpoints: a re-run then skips training
+        // and must still query the trained models (a bug once queried the base model).
+        var (modelDir, train, dev) = Fixture();
+        var preset = MicroPreset with { LearningRate = 5e-3, Epochs = 4, Methods = ["query-only", "promptintern"] };
+        var specs = preset.Methods.Select(MethodCatalog.Get).ToList();
+        var setup = TaskSetup.Load(TaskName.Nl2Bash, preset, 1337, train, dev);
+        var runs = TempDir();
+        var (first, second) = (TempDir(), TempDir());
+        _ = new ExperimentRunner(preset, first, runs) { ModelDirectory = modelDir }.Run(setup, specs, 1337);
+        var rerun = new ExperimentRunner(preset, second, runs) { ModelDirectory = modelDir }.Run(setup, specs, 1337);
+
+        string[] Predictions(string root, ExperimentResult r) => File.ReadAllLines(Path.Combine(root, r.Id, "predictions.jsonl"));
+        foreach (var r in rerun) Assert.Equal(Predictions(first, r), Predictions(second, r));
+        // Every train answer is a `head` command: the fine-tuned models answer with one, the random-init base never does.
+        Assert.All(rerun.SelectMany(r => Predictions(second, r)),
+            line => Assert.StartsWith("head", System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("prediction").GetString()));
     }
 
     [Fact]
