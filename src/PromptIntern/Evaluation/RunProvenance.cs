@@ -29,7 +29,10 @@ public sealed record RunProvenance(
         }
         var dir = repositoryDirectory ?? TryKitRoot() ?? Directory.GetCurrentDirectory();
         var commit = RunTool("git", dir, "rev-parse", "HEAD")?.Trim();
-        var status = commit == null ? null : RunTool("git", dir, "status", "--porcelain", "--untracked-files=no");
+        // Dirty = uncommitted changes that can change a result: results, notebooks and Markdown do not (a run that
+        // rewrites committed results would otherwise mark every experiment after its first as dirty).
+        var status = commit == null ? null : RunTool("git", dir, "status", "--porcelain", "--untracked-files=no", "--", ".",
+            ":(exclude)results", ":(exclude)notebooks", ":(exclude)*.md");
         return new RunProvenance(string.IsNullOrEmpty(commit) ? "unknown" : commit, status == null ? null : status.Trim().Length > 0,
             MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
     }

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using PromptIntern.Evaluation;
+using Xunit;
+using static PromptIntern.Tests.Modeling.ModelingTestHelpers;
+
+namespace PromptIntern.Tests.Evaluation;
+
+public class RunProvenanceTests
+{
+    static void Git(string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["-c", "user.name=test", "-c", "user.email=test@example.com", .. args]) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)}: {p.StandardError.ReadToEnd()}");
+    }
+
+    [Fact]
+    public void Capture_RecordsTheCommit_AndCallsOnlyCodeChangesDirty()
+    {
+        var repo = TempDir();
+        Directory.CreateDirectory(Path.Combine(repo, "src"));
+        Directory.CreateDirectory(Path.Combine(repo, "results"));
+        File.WriteAllText(Path.Combine(repo, "src", "Code.cs"), "class A {}");
+        File.WriteAllText(Path.Combine(repo, "results", "metrics.json"), "{}");
+        File.WriteAllText(Path.Combine(repo, "README.md"), "# r");
+        Git(repo, "init", "-q");
+        Git(repo, "add", "-A");
+        Git(repo, "commit", "-q", "-m", "first");
+
+        var clean = RunProvenance.Capture(repositoryDirectory: repo);
+        Assert.Matches("^[0-9a-f]{40}$", clean.Commit);
+        Assert.False(clean.CommitDirty);
+
+        // A run rewriting committed results or the README's generated sections does not make later results "dirty" ...
+        File.WriteAllText(Path.Combine(repo, "results", "metrics.json"), "{\"x\": 1}");
+        File.WriteAllText(Path.Combine(repo, "README.md"), "# r2");
+        Assert.False(RunProvenance.Capture(repositoryDirectory: repo).CommitDirty);
+
+        // ... a change to code does.
+        File.WriteAllText(Path.Combine(repo, "src", "Code.cs"), "class B {}");
+        Assert.True(RunProvenance.Capture(repositoryDirectory: repo).CommitDirty);
+    }
+}
