@@ -2,6 +2,8 @@
 # Builds the GPU bundle: a self-contained linux-x64 publish of the promptintern CLI WITHOUT any libtorch package
 # (-p:TorchBackend=none), packed as artifacts/gpu/promptintern-linux-x64.tar.xz (must stay under 64 MiB to travel
 # to the device machine). On that machine scripts/gpu/run.sh points TorchSharp at PyTorch's own libtorch.
+# Also builds artifacts/corpus/corpus.jsonl.xz (the pretraining corpus) when it is missing. A device call then carries
+# ["artifacts/gpu/promptintern-linux-x64.tar.xz", "artifacts/corpus/corpus.jsonl.xz"].
 # Usage: scripts/gpu/build-bundle.sh            (run at the repository root or anywhere inside it)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,6 +35,13 @@ XZ_OPT=-9 tar -C "$out" -cJf "$out/promptintern-linux-x64.tar.xz" promptintern
 size=$(stat -c %s "$out/promptintern-linux-x64.tar.xz")
 echo "bundle: $out/promptintern-linux-x64.tar.xz ($((size / 1024 / 1024)) MiB, commit $(cat "$pub/COMMIT"))"
 if (( size >= 64 * 1024 * 1024 )); then echo "error: bundle is over 64 MiB" >&2; exit 1; fi
+# The pretraining corpus the device jobs carry beside the bundle (task train splits, man pages, Python stdlib; its
+# manifest.json records sources and licences), built once. It depends on the machine (man pages installed), so keep
+# the one a base model was pretrained on: the first two sessions used 17,022 documents (manifest.json).
+if [[ ! -f "$root/artifacts/corpus/corpus.jsonl.xz" ]]; then
+  "$root/promptintern" corpus build --out "$root/artifacts/corpus"
+  xz -k -9 "$root/artifacts/corpus/corpus.jsonl"
+fi
 # What travels to the device: tracked files + this bundle + the pretraining corpus must stay under 64 MiB together.
 tracked=$(git -C "$root" ls-files -z | (cd "$root" && xargs -0 stat -c %s 2>/dev/null) | awk '{s+=$1} END {print s+0}')
 corpus=$(stat -c %s "$root/artifacts/corpus/corpus.jsonl.xz" 2>/dev/null || echo 0)
