@@ -3,7 +3,8 @@ using Spectre.Console;
 
 namespace PromptIntern.Cli;
 
-/// <summary>Runs a verb's body and turns the errors users cause (bad data, bad arguments, missing files) into one red line and exit code 2.</summary>
+/// <summary>Runs the command line (Program, CliApp.Run) and turns the errors users cause in any verb (bad data, bad arguments,
+/// missing files) into one red line and exit code 2; other exceptions are bugs and keep their stack trace.</summary>
 public static class CliErrors
 {
     public const int UserError = 2;

@@ -27,7 +27,7 @@ public sealed class AbsorbVerb : IVerb
 
         var show = new Command("show", "print a query and the examples retrieved for it, with scores");
         foreach (var o in new Option[] { task, id, shots, trainFile, evalFile, retriever, shotsFile }) show.Options.Add(o);
-        show.SetAction(r => CliErrors.Run(() =>
+        show.SetAction(r =>
         {
             string t = TaskName.Parse(r.GetValue(task)!);
             string trainPath = r.GetValue(trainFile) ?? KitPaths.Split(t, "train");
@@ -52,7 +52,7 @@ public sealed class AbsorbVerb : IVerb
                     Markup.Escape(h.Example.Query), Markup.Escape(TaskFormat.AnswerText(t, h.Example)));
             CliConsole.Out.Write(table);
             return 0;
-        }));
+        });
 
         var absorb = new Command("absorb", "example absorption: retrieve the few-shot examples shown with each query");
         absorb.Subcommands.Add(show);

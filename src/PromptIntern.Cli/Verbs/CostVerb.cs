@@ -20,7 +20,7 @@ public sealed class CostVerb : IVerb
         var keep = new Option<double>("--template-keep") { Description = "fraction of template tokens the truncated layout keeps", DefaultValueFactory = _ => 0.3 };
         var cost = new Command("cost", "tokens per query and cost of N queries: full prompt vs truncated template vs query only (PromptIntern)");
         foreach (var o in new Option[] { task, shots, queries, model, evalFile, prices, keep }) cost.Options.Add(o);
-        cost.SetAction(r => CliErrors.Run(() =>
+        cost.SetAction(r =>
         {
             var table = r.GetValue(prices) is { } p ? PriceTable.Load(p) : PriceTable.Default;
             var price = table.Get(r.GetValue(model)!);
@@ -38,7 +38,7 @@ public sealed class CostVerb : IVerb
             CliConsole.Out.MarkupLine($"Prices: {Markup.Escape(DataVerb.RelativeToKit(table.Path))} ({Markup.Escape(price.Model)}: {Markup.Escape(price.Source)}; as of {price.AsOf:yyyy-MM-dd}).");
             CliConsole.Out.MarkupLine("Paper's claim, for comparison (Zou et al., 2024, abstract): input tokens reduced by over 90%, inference cost by 88.3%.");
             return 0;
-        }));
+        });
         return cost;
     }
 

@@ -42,7 +42,7 @@ public sealed class CurriculumVerb : IVerb
         var cmd = new Command("curriculum", "build the progressive fine-tuning sets of a plan and export them as JSONL, one file per stage");
         foreach (var o in new Option[] { task, plan, outDir, trainFile, evalFile, templateDir, format, tokenizer, compressor, price, maxTokens, fullShots, limit })
             cmd.Options.Add(o);
-        cmd.SetAction(r => CliErrors.Run(() =>
+        cmd.SetAction(r =>
         {
             string t = TaskName.Parse(r.GetValue(task)!);
             string planArg = r.GetValue(plan)!;
@@ -77,7 +77,7 @@ public sealed class CurriculumVerb : IVerb
             Print(report);
             CliConsole.Out.MarkupLine($"Wrote {report.Stages.Count} stage files, plan.json, {Markup.Escape(md)} and {Markup.Escape(json)}");
             return 0;
-        }));
+        });
         return cmd;
     }
 

@@ -17,7 +17,7 @@ public sealed class DataVerb : IVerb
         stats.Options.Add(task);
         stats.Options.Add(file);
         stats.Options.Add(tokenizer);
-        stats.SetAction(r => CliErrors.Run(() => Stats(r.GetValue(task), r.GetValue(file), CostTokenizer.Get(r.GetValue(tokenizer)!))));
+        stats.SetAction(r => Stats(r.GetValue(task), r.GetValue(file), CostTokenizer.Get(r.GetValue(tokenizer)!)));
         var data = new Command("data", "inspect the task datasets");
         data.Subcommands.Add(stats);
         return data;

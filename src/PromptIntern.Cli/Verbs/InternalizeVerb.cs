@@ -47,7 +47,7 @@ public sealed class InternalizeVerb : IVerb
         foreach (var o in new Option[] { taskFile, model, plan, trainRows, evalRows, epochs, outDir, runs, exportOnly, compressor, loraR, loraAlpha, loraDropout,
                      loraTargets, lr, batch, seq, newTokens, templateCap, device, search, searchRows, tolerance, seed, force, makeExample })
             cmd.Options.Add(o);
-        cmd.SetAction(r => CliErrors.Run(() =>
+        cmd.SetAction(r =>
         {
             if (r.GetValue(makeExample) is { } exampleDir)
             {
@@ -101,7 +101,7 @@ public sealed class InternalizeVerb : IVerb
                 InternalizeResult.Columns, result.Cells(), caption: result.RecommendationText);
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(options.OutputDirectory, "internalize", "table.md"))} and one folder per layout under {Markup.Escape(options.ResultsDirectory)}");
             return 0;
-        }));
+        });
         return cmd;
     }
 

@@ -20,9 +20,9 @@ public sealed class PromptVerb : IVerb
         format.AcceptOnlyFromAmong("text", "chat");
         var show = new Command("show", "render one prompt and print its tokens per part (o200k_base and cl100k_base)");
         foreach (var o in new Option[] { task, shots, id, evalFile, format }) show.Options.Add(o);
-        show.SetAction(r => CliErrors.Run(() => Show(TaskName.Parse(r.GetValue(task)!), r.GetValue(shots), r.GetValue(id), r.GetValue(evalFile), r.GetValue(format)!)));
+        show.SetAction(r => Show(TaskName.Parse(r.GetValue(task)!), r.GetValue(shots), r.GetValue(id), r.GetValue(evalFile), r.GetValue(format)!));
         var templates = new Command("templates", "tokens of each task's instruction template under each cost tokenizer, and its forced spans");
-        templates.SetAction(_ => CliErrors.Run(Templates));
+        templates.SetAction(_ => Templates());
         var prompt = new Command("prompt", "inspect prompts");
         prompt.Subcommands.Add(show);
         prompt.Subcommands.Add(templates);

@@ -16,7 +16,7 @@ public sealed class ReportVerb : IVerb
         var cmd = new Command("report", "assemble every finished experiment into results/report/<preset>.{csv,md} and the README results section");
         cmd.Options.Add(results);
         cmd.Options.Add(readme);
-        cmd.SetAction(r => CliErrors.Run(() =>
+        cmd.SetAction(r =>
         {
             var root = r.GetValue(results) ?? KitPaths.Results;
             var p = RunProvenance.Capture();
@@ -27,7 +27,7 @@ public sealed class ReportVerb : IVerb
             CliConsole.Out.WriteLine(section);
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(root, "report"))}/<preset>.csv|md" + (readmePath != "none" ? $" and {Markup.Escape(readmePath)}" : ""));
             return 0;
-        }));
+        });
         return cmd;
     }
 }

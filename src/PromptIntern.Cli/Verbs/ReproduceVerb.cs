@@ -30,7 +30,7 @@ public sealed class ReproduceVerb : IVerb
         var force = new Option<bool>("--force") { Description = "re-run experiments that already have results" };
         var cmd = new Command("reproduce", "train and evaluate the paper's methods; print the results table beside the paper's numbers");
         foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, firstSeed, trainRows, evalRows, epochs, results, runs, force }) cmd.Options.Add(o);
-        cmd.SetAction(r => CliErrors.Run(() =>
+        cmd.SetAction(r =>
         {
             var p = ReproducePreset.Get(r.GetValue(preset)!);
             p = p with
@@ -86,7 +86,7 @@ public sealed class ReproduceVerb : IVerb
             else CliConsole.Out.MarkupLine($"All {all.Count} experiments were already finished under {Markup.Escape(resultsRoot)}: reused (--force re-runs them).");
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(suiteDir, "table.md"))} and {all.Count} experiment folders under {Markup.Escape(resultsRoot)} ({clock.Elapsed.TotalMinutes:0.0} min).");
             return 0;
-        }));
+        });
         return cmd;
     }
 }
