@@ -20,12 +20,18 @@ public sealed record RunProvenance(
     /// <paramref name="repositoryDirectory"/> (default: the kit root, else the current directory); "unknown" without either.</summary>
     public static RunProvenance Capture(IReadOnlyDictionary<string, object?>? config = null, string? repositoryDirectory = null)
     {
+        var (commit, dirty) = CodeCommit(repositoryDirectory);
+        return new RunProvenance(commit, dirty, MachineInfo.Capture(),
+            DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), config ?? new Dictionary<string, object?>());
+    }
+
+    static (string Commit, bool? Dirty) CodeCommit(string? repositoryDirectory)
+    {
         var bundleCommit = Path.Combine(AppContext.BaseDirectory, "COMMIT");
         if (File.Exists(bundleCommit))
         {
             var built = File.ReadAllText(bundleCommit).Trim();
-            return new RunProvenance(built.Replace("+dirty", "", StringComparison.Ordinal), built.EndsWith("+dirty", StringComparison.Ordinal),
-                MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
+            return (built.Replace("+dirty", "", StringComparison.Ordinal), built.EndsWith("+dirty", StringComparison.Ordinal));
         }
         var dir = repositoryDirectory ?? TryKitRoot() ?? Directory.GetCurrentDirectory();
         var commit = RunTool("git", dir, "rev-parse", "HEAD")?.Trim();
@@ -33,11 +39,8 @@ public sealed record RunProvenance(
         // rewrites committed results would otherwise mark every experiment after its first as dirty).
         var status = commit == null ? null : RunTool("git", dir, "status", "--porcelain", "--untracked-files=no", "--", ".",
             ":(exclude)results", ":(exclude)notebooks", ":(exclude)*.md");
-        return new RunProvenance(string.IsNullOrEmpty(commit) ? "unknown" : commit, status == null ? null : status.Trim().Length > 0,
-            MachineInfo.Capture(), UtcNow(), config ?? new Dictionary<string, object?>());
+        return (string.IsNullOrEmpty(commit) ? "unknown" : commit, status == null ? null : status.Trim().Length > 0);
     }
-
-    static string UtcNow() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 

@@ -67,14 +67,15 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     }
 
     /// <summary>SHA-256 of the base model's weights: tells apart two base models of one name (e.g. pretrained on two GPU machines).</summary>
-    Lazy<string> ModelFingerprint => _fingerprint ??= new(() =>
+    string ModelSha256 => _modelSha256 ??= Sha256Of(Path.Combine(ModelDirectory, "model.safetensors"));
+    string? _modelSha256;
+
+    static string Sha256Of(string file)
     {
-        var weights = Path.Combine(ModelDirectory, "model.safetensors");
-        if (!File.Exists(weights)) return "";
-        using var stream = File.OpenRead(weights);
+        if (!File.Exists(file)) return "";
+        using var stream = File.OpenRead(file);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-    });
-    Lazy<string>? _fingerprint;
+    }
 
     /// <summary>The base model's name: its folder, or the run folder above it when the folder is a pretrain run's "model/".</summary>
     string ModelName
@@ -151,7 +152,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         ResultsWriter.Write(Path.Combine(ResultsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
                 ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
-                ["model_sha256"] = ModelFingerprint.Value, ["seed"] = seed,
+                ["model_sha256"] = ModelSha256, ["seed"] = seed,
                 ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
         return result;
     }

@@ -14,8 +14,7 @@ public static class ResultsReport
     /// <summary>Writes results/report/&lt;preset&gt;.{csv,md} and returns the README section text.</summary>
     public static string Write(string resultsRoot, string reportDir, string provenanceLine)
     {
-        var results = ResultsTable.LoadAll(resultsRoot);
-        var provenance = LoadProvenance(resultsRoot);
+        var (results, provenance) = Load(resultsRoot);
         var sb = new StringBuilder();
         foreach (var preset in results.Select(r => r.Preset).Distinct().OrderBy(p => p == "full" ? 0 : 1))
         {
@@ -49,16 +48,19 @@ public static class ResultsReport
                $"commit {List(rows.Select(r => (r.Commit.Length > 10 ? r.Commit[..10] : r.Commit) + (r.Dirty ? " (with uncommitted changes)" : "")))}._";
     }
 
-    /// <summary>Commit, date and device (first GPU, else CPU) of every experiment, by id, from its metrics.json.</summary>
-    static Dictionary<string, RowProvenance> LoadProvenance(string resultsRoot)
+    /// <summary>Every finished experiment under <paramref name="resultsRoot"/> (as <see cref="ResultsTable.LoadAll"/>) and,
+    /// by id, the commit, date and device (first GPU, else CPU) its metrics.json records: one read of each file.</summary>
+    static (List<ExperimentResult> Results, Dictionary<string, RowProvenance> Runs) Load(string resultsRoot)
     {
-        var found = new Dictionary<string, RowProvenance>(StringComparer.Ordinal);
-        if (!Directory.Exists(resultsRoot)) return found;
-        foreach (var path in Directory.EnumerateFiles(resultsRoot, "metrics.json", SearchOption.AllDirectories))
+        var results = new List<ExperimentResult>();
+        var runs = new Dictionary<string, RowProvenance>(StringComparer.Ordinal);
+        if (!Directory.Exists(resultsRoot)) return (results, runs);
+        foreach (var path in Directory.EnumerateFiles(resultsRoot, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             var root = doc.RootElement;
-            if (!root.TryGetProperty("result", out var result) || !result.TryGetProperty("id", out var id)) continue;
+            if (!root.TryGetProperty("result", out var element) || element.Deserialize<ExperimentResult>() is not { } result) continue;
+            results.Add(result);
             string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
             var machine = root.TryGetProperty("machine", out var m) ? m : default;
             var gpu = machine.ValueKind == JsonValueKind.Object && machine.TryGetProperty("gpus", out var g) && g.GetArrayLength() > 0
@@ -67,9 +69,9 @@ public static class ResultsReport
             // metrics.json carries commit, machine and date; whether the tree was dirty is in config.json beside it.
             var config = Path.Combine(Path.GetDirectoryName(path)!, "config.json");
             var dirty = File.Exists(config) && IsDirty(config);
-            found[id.GetString()!] = new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device);
+            runs[result.Id] = new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device);
         }
-        return found;
+        return (results, runs);
     }
 
     static bool IsDirty(string configPath)

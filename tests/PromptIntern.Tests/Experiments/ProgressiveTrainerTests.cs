@@ -27,6 +27,14 @@ public class ProgressiveTrainerTests
     static float[] Weights(CausalLanguageModel lm) =>
         lm.Model.parameters().SelectMany(p => p.detach().cpu().to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray()).ToArray();
 
+    /// <summary>An uninterrupted run from the seed-3 micro model into <paramref name="dir"/>: its final weights.</summary>
+    static float[] TrainedWeights(StagedCurriculum curriculum, string dir)
+    {
+        using var lm = MicroModel(seed: 3);
+        ProgressiveTrainer.Train(lm, curriculum, Options, dir);
+        return Weights(lm);
+    }
+
     [Fact]
     public void Train_ChangesWeightsInEveryStage()
     {
@@ -49,8 +57,7 @@ public class ProgressiveTrainerTests
     {
         var curriculum = TwoStages();
         var fullDir = TempDir();
-        float[] expected;
-        using (var lm = MicroModel(seed: 3)) { ProgressiveTrainer.Train(lm, curriculum, Options, fullDir); expected = Weights(lm); }
+        var expected = TrainedWeights(curriculum, fullDir);
 
         var splitDir = TempDir();
         var stopper = new CancellationTokenSource();
@@ -71,8 +78,7 @@ public class ProgressiveTrainerTests
     {
         var curriculum = TwoStages();
         var fullDir = TempDir();
-        float[] expected;
-        using (var lm = MicroModel(seed: 3)) { ProgressiveTrainer.Train(lm, curriculum, Options, fullDir); expected = Weights(lm); }
+        var expected = TrainedWeights(curriculum, fullDir);
         // Keep only stage 1 of the finished run: the restart must load its weights, then train stage 2 exactly as before.
         Directory.Delete(Path.Combine(fullDir, "stage-2"), recursive: true);
         using var restarted = MicroModel(seed: 77);
@@ -85,8 +91,7 @@ public class ProgressiveTrainerTests
     {
         var curriculum = TwoStages();
         var dir = TempDir();
-        float[] expected;
-        using (var lm = MicroModel(seed: 3)) { ProgressiveTrainer.Train(lm, curriculum, Options, dir); expected = Weights(lm); }
+        var expected = TrainedWeights(curriculum, dir);
         // Nothing is left to train, but the caller evaluates the model it passed in: it must hold the last stage's weights.
         using var again = MicroModel(seed: 77);
         var summaries = ProgressiveTrainer.Train(again, curriculum, Options, dir);
