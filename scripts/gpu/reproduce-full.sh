@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Device-machine job: the full-preset reproduction on the GPU. Pretrains the nano base model first unless this warm
-# machine still holds it from an earlier call (artifacts/models/nano) — on 4,096-token sequences (8 × 4,096 tokens a
+# machine still holds it from an earlier call (artifacts/models/$NANO_NAME, default nano4k: results are labelled by this
+# folder name, so a base pretrained differently never shares result folders with the first sessions' 'nano') — on 4,096-token sequences (8 × 4,096 tokens a
 # step, as many as the first two sessions' 32 × 1,024), so that the full prompts the fine-tuning sees (up to 4,096
 # tokens) use positions the base saw in pretraining — then works down a grid file (default
 # scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with `reproduce --preset full`
@@ -13,7 +14,7 @@ grid="${1:-scripts/gpu/grid-full.txt}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 start=$(date +%s); deadline=$(( start + ${REPRO_SECONDS:-480} ))
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
-nano=artifacts/models/nano
+nano=artifacts/models/${NANO_NAME:-nano4k}
 if [[ ! -f "$nano/model/config.json" ]]; then
   mkdir -p /tmp/pi && xz -dc artifacts/corpus/corpus.jsonl.xz > /tmp/pi/corpus.jsonl
   scripts/gpu/run.sh pretrain --corpus /tmp/pi/corpus.jsonl --config nano --tokenizer data/tokenizer --out "$nano" \
