@@ -15,6 +15,8 @@ export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 
 start=$(date +%s); deadline=$(( start + ${REPRO_SECONDS:-480} ))
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 nano=artifacts/models/${NANO_NAME:-nano4k}
+# A base renamed by the check below on an earlier call of this warm machine.
+for d in "$nano"-*/; do [[ -f "${d}model/config.json" ]] && nano="${d%/}"; done
 if [[ ! -f "$nano/model/config.json" ]]; then
   mkdir -p /tmp/pi && xz -dc artifacts/corpus/corpus.jsonl.xz > /tmp/pi/corpus.jsonl
   scripts/gpu/run.sh pretrain --corpus /tmp/pi/corpus.jsonl --config nano --tokenizer data/tokenizer --out "$nano" \
@@ -27,7 +29,7 @@ cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
 # never share a label, and finished experiments (carried in artifacts/results-gpu) are reused only on the same base.
 sha=$(sha256sum "$nano/model/model.safetensors" | cut -c1-64)
 echo "base $nano sha256 $sha" | tee "$OUT/model-sha256.txt"
-if [[ -n "${NANO_EXPECT_SHA:-}" && "$sha" != "$NANO_EXPECT_SHA" ]]; then
+if [[ -n "${NANO_EXPECT_SHA:-}" && "$sha" != "$NANO_EXPECT_SHA" && "$nano" != *"-${sha:0:8}" ]]; then
   echo "base differs from NANO_EXPECT_SHA ${NANO_EXPECT_SHA:0:8}: results go under the name $(basename "$nano")-${sha:0:8}" | tee -a "$OUT/model-sha256.txt"
   mv "$nano" "$nano-${sha:0:8}" && nano="$nano-${sha:0:8}"
 fi
