@@ -29,6 +29,8 @@ public sealed record ExperimentResult
     /// <summary>Median wall time of one query at batch size 1 (prefill + <see cref="LatencyNewTokens"/> decode steps), after warm-up.</summary>
     [JsonPropertyName("latency_ms_median")] public double LatencyMsMedian { get; init; }
     [JsonPropertyName("latency_ms_p90")] public double LatencyMsP90 { get; init; }
+    /// <summary>.NET garbage collection during the timed b=1 calls (null in results written before it was recorded).</summary>
+    [JsonPropertyName("latency_gc")] public LatencyGc? LatencyGc { get; init; }
     /// <summary>Wall time of the whole evaluation set, batched, divided by its size.</summary>
     [JsonPropertyName("batched_ms_per_query")] public double BatchedMsPerQuery { get; init; }
     [JsonPropertyName("priced_model")] public required string PricedModel { get; init; }

@@ -128,11 +128,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         var prompts = Phase("prompts", () => InferencePrompts(setup, method, curriculum, scorer));
         var texts = prompts.Select(PromptRenderer.ToText).ToList();
         var options = GenerationOptionsFor(setup);
+        Settle(lm.Device);
         var generated = Phase("generate", () => lm.Generate(texts, options));
         var batchedMs = phases["generate"] * 1000 / Math.Max(1, texts.Count);
         var predictions = generated.Select(g => setup.ExtractPrediction(g.Text)).ToList();
         var report = Phase("score", () => setup.Metric.Score(setup.Eval, predictions));
-        var latency = Phase("latency", () => MeasureLatency(lm, texts, options));
+        var (latency, latencyGc) = Phase("latency", () => MeasureLatency(lm, texts, options));
         var counter = CostTokenizer.Get(PriceTable.Default.Get(preset.PricedModel).Tokenizer);
         var inputTokens = texts.Average(t => (double)counter.CountTokens(t));
         var outputTokens = predictions.Average(p => (double)counter.CountTokens(p));
@@ -145,7 +146,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             Metrics = report.Metrics, InputTokensPerQuery = inputTokens, OutputTokensPerQuery = outputTokens, CostTokenizer = counter.Name,
             ModelPromptTokensPerQuery = generated.Average(g => (double)g.PromptTokens),
             LatencyNewTokens = preset.LatencyNewTokens, LatencyMsMedian = latency.MedianMs, LatencyMsP90 = latency.P90Ms,
-            BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
+            LatencyGc = latencyGc, BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
             TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
             PhaseSeconds = phases,
         };
@@ -189,10 +190,25 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     /// <summary>Batch-1 wall time per query over the first queries, after two warm-up queries: prefill plus a fixed number
     /// of decode steps (no early stop), so layouts are compared on their prompts, not on how long each model's answers run.</summary>
-    LatencyStats MeasureLatency(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
+    /// <remarks>GC pauses and collections during the timed calls are recorded beside the latency.</remarks>
+    (LatencyStats Stats, LatencyGc Gc) MeasureLatency(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
     {
+        bool settle = Settle(lm.Device);
         var one = options with { BatchSize = 1, StopSequences = [], StopAtEos = false, MaxNewTokens = preset.LatencyNewTokens };
-        return new LatencyMeter(warmupCalls: 2).PerQuery(texts.Take(preset.LatencyQueries).ToList(), t => lm.Generate([t], one)).Total;
+        var before = LatencyGc.Now(settle);
+        var stats = new LatencyMeter(warmupCalls: 2).PerQuery(texts.Take(preset.LatencyQueries).ToList(), t => lm.Generate([t], one)).Total;
+        return (stats, LatencyGc.Now(settle) - before);
+    }
+
+    /// <summary>Collects the .NET heap and runs pending finalizers before a timed phase, so that garbage left by the previous
+    /// phase (training, batched generation, LM-scored compression) is not collected inside the timed calls, which on the GPU
+    /// are launch-bound. PROMPTINTERN_LATENCY_SETTLE=0 skips it, to measure its effect. Returns whether it settled.</summary>
+    static bool Settle(torch.Device device)
+    {
+        if (Environment.GetEnvironmentVariable("PROMPTINTERN_LATENCY_SETTLE") == "0") return false;
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
+        return true;
     }
 
     void Report(string task, string phase) => progress?.Report(new ExperimentProgress(task, phase));
