@@ -27,9 +27,9 @@ rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgc
 rm -f "$pub"/{Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll \
   "$pub"/{System.Private.Xml,System.Private.Xml.Linq,System.Data.Common,Microsoft.VisualBasic.Core,System.Private.DataContractSerialization}.dll
 # Results made with the bundle name this commit (RunProvenance prefers COMMIT to the device copy's .git); "+dirty" marks
-# uncommitted changes to tracked files.
+# uncommitted changes to tracked files (results, notebooks and Markdown excepted, as in RunProvenance).
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
-[[ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit+dirty"
+[[ -n "$(git -C "$root" status --porcelain --untracked-files=no -- . ":(exclude)results" ":(exclude)notebooks" ":(exclude)*.md" 2>/dev/null)" ]] && commit="$commit+dirty"
 echo "$commit" > "$pub/COMMIT"
 XZ_OPT=-9 tar -C "$out" -cJf "$out/promptintern-linux-x64.tar.xz" promptintern
 size=$(stat -c %s "$out/promptintern-linux-x64.tar.xz")
