@@ -48,6 +48,8 @@ public class ExperimentRunnerTests
             Assert.Equal(4, File.ReadLines(Path.Combine(results, r.Id, "predictions.jsonl")).Count());
             Assert.Contains("BLEU", r.Metrics.Keys);
             Assert.True(r.InputTokensPerQuery > 0 && r.LatencyMsMedian > 0);
+            // The heap was settled before the timed calls, and the collections during them are on record.
+            Assert.True(r.LatencyGc is { Settled: true, Gen0: >= 0, PauseMs: >= 0 }, r.Id);
         }
         var full = first.Single(r => r.Method == "full-prompt");
         Assert.All(first.Where(r => r.Method != "full-prompt"), r => Assert.True(r.InputTokensPerQuery < full.InputTokensPerQuery, r.Method));
@@ -56,6 +58,7 @@ public class ExperimentRunnerTests
         var stamp = File.GetLastWriteTimeUtc(Path.Combine(results, full.Id, "metrics.json"));
         var again = runner.Run(setup, Methods.Select(MethodCatalog.Get).ToList(), 1337);
         Assert.Equal(first.Select(r => r.Id).Order(), again.Select(r => r.Id).Order());
+        Assert.Equal(full.LatencyGc, again.Single(r => r.Method == "full-prompt").LatencyGc); // read back from metrics.json
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(results, full.Id, "metrics.json")));
         Assert.Equal(first.Count, ResultsTable.LoadAll(results).Count);
         Assert.Equal(first.Count, runner.Reused);
