@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Device-machine job: the full-preset reproduction on the GPU. Pretrains the nano base model first unless this warm
-# machine still holds it from an earlier call (artifacts/models/$NANO_NAME, default nano4k: results are labelled by this
-# folder name, so a base pretrained differently never shares result folders with the first sessions' 'nano') — on 4,096-token sequences (8 × 4,096 tokens a
-# step, as many as the first two sessions' 32 × 1,024), so that the full prompts the fine-tuning sees (up to 4,096
-# tokens) use positions the base saw in pretraining — then works down a grid file (default
-# scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with `reproduce --preset full`
-# until REPRO_SECONDS (default 480) have passed, and returns artifacts/results-gpu/ as $OUT/results.tar.gz plus the logs.
+# machine still holds it from an earlier call (artifacts/models/$NANO_NAME, default nano4k: results are labelled by
+# this folder name, so a base pretrained differently never shares result folders with the first sessions' 'nano') — on
+# 4,096-token sequences (8 × 4,096 tokens a step, as many as the first two sessions' 32 × 1,024), so that the full
+# prompts the fine-tuning sees (up to 4,096 tokens) use positions the base saw in pretraining — then works down a grid
+# file (default scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with
+# `reproduce --preset full` until REPRO_SECONDS (default 480) have passed, and returns artifacts/results-gpu/ as
+# $OUT/results.tar.gz plus the logs.
 # Finished experiments are skipped and interrupted training resumes from artifacts/runs, so on a warm machine the same
 # call can simply be repeated until the grid is done.
 # Usage: REPRO_SECONDS=540 scripts/gpu/reproduce-full.sh [grid-file]

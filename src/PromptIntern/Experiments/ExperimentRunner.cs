@@ -202,7 +202,8 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     /// <summary>Collects the .NET heap and runs pending finalizers before a timed phase, so that garbage left by the previous
     /// phase (training, batched generation, LM-scored compression) is not collected inside the timed calls, which on the GPU
-    /// are launch-bound. PROMPTINTERN_LATENCY_SETTLE=0 skips it, to measure its effect. Returns whether it settled.</summary>
+    /// are launch-bound. PROMPTINTERN_LATENCY_SETTLE=0 skips it, to measure its effect (on an H200 it changed nothing:
+    /// results/gpu-logs/session3/latency-diagnosis). Returns whether it settled.</summary>
     static bool Settle(torch.Device device)
     {
         if (Environment.GetEnvironmentVariable("PROMPTINTERN_LATENCY_SETTLE") == "0") return false;
