@@ -15,6 +15,13 @@ torch_lib="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torc
 export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # Keep NVLink multicast off (shared hosts; see the device notes).
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
+# Recent PyTorch (read in its source, sdp_utils.cpp; the device has 2.11) puts cuDNN attention first among the SDPA
+# backends on sm90 with cuDNN > 9.15, and cuDNN builds an execution plan for every new (batch, query length, key
+# length) shape: each KV-cache decode step is a new key length, so a run pays a plan build per step until shapes repeat.
+# That fits the b=1 latency fault of the third session (results/gpu-logs/session3/latency-diagnosis; not yet verified
+# on the GPU). This restores flash attention first, which needs no plans; the variable lands in every result's
+# provenance (machine.torch_env). Pass TORCH_CUDNN_SDPA_DEPRIORITIZED=0 to keep cuDNN first.
+export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Results resolve against the repository (KitPaths looks for the repo root from the working directory).
 cd "$root"
