@@ -75,8 +75,22 @@ public sealed record MachineInfo(
     [property: JsonPropertyName("cpu")] string Cpu,
     [property: JsonPropertyName("cpu_count")] int CpuCount,
     [property: JsonPropertyName("gpus")] IReadOnlyList<string> Gpus,
-    [property: JsonPropertyName("dotnet")] string DotNet)
+    [property: JsonPropertyName("dotnet")] string DotNet,
+    [property: JsonPropertyName("torch_env")] IReadOnlyDictionary<string, string>? TorchEnv = null)
 {
+    /// <summary>Environment variables that change what libtorch or the kit does at run time (e.g.
+    /// TORCH_CUDNN_SDPA_DEPRIORITIZED picks the GPU attention backend); recorded so two results can be told apart.</summary>
+    static readonly string[] TorchEnvPrefixes = ["TORCH_", "PYTORCH_", "CUBLAS_", "CUDNN_", "PROMPTINTERN_"];
+
+    static SortedDictionary<string, string> CaptureTorchEnv()
+    {
+        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && TorchEnvPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal)))
+                env[k] = e.Value as string ?? "";
+        return env;
+    }
+
     public static MachineInfo Capture()
     {
         string cpu = "unknown";
@@ -90,7 +104,7 @@ public sealed record MachineInfo(
         var gpus = (RunProvenance.RunTool("nvidia-smi", null, "--query-gpu=name,memory.total", "--format=csv,noheader") ?? "")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         return new MachineInfo(Environment.MachineName, RuntimeInformation.OSDescription, cpu, Environment.ProcessorCount, gpus,
-            RuntimeInformation.FrameworkDescription);
+            RuntimeInformation.FrameworkDescription, CaptureTorchEnv());
     }
 
     public override string ToString() =>

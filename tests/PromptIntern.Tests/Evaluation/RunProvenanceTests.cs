@@ -42,4 +42,23 @@ public class RunProvenanceTests
         File.WriteAllText(Path.Combine(repo, "src", "Code.cs"), "class B {}");
         Assert.True(RunProvenance.Capture(repositoryDirectory: repo).CommitDirty);
     }
+
+    [Fact]
+    public void Capture_RecordsTheEnvironmentVariablesThatSteerLibtorch_AndNoOthers()
+    {
+        Environment.SetEnvironmentVariable("TORCH_CUDNN_SDPA_DEPRIORITIZED", "1");
+        Environment.SetEnvironmentVariable("UNRELATED_TEST_VARIABLE", "x");
+        try
+        {
+            var env = RunProvenance.Capture().Machine.TorchEnv!;
+            Assert.Equal("1", env["TORCH_CUDNN_SDPA_DEPRIORITIZED"]);
+            Assert.DoesNotContain("UNRELATED_TEST_VARIABLE", env.Keys);
+            Assert.Contains("\"torch_env\"", RunProvenance.Capture().ToJson());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TORCH_CUDNN_SDPA_DEPRIORITIZED", null);
+            Environment.SetEnvironmentVariable("UNRELATED_TEST_VARIABLE", null);
+        }
+    }
 }
