@@ -7,10 +7,7 @@
 # Writes $OUT/summary.txt, the logs and $OUT/diag.tar.gz (the metrics). About 5 minutes on an H200.
 # Usage (device machine, repository root, bundle and corpus carried): scripts/gpu/latency-diag.sh
 set -uo pipefail
-mkdir -p /tmp/pi && xz -dc artifacts/corpus/corpus.jsonl.xz > /tmp/pi/corpus.jsonl
-scripts/gpu/run.sh pretrain --corpus /tmp/pi/corpus.jsonl --config nano --tokenizer data/tokenizer --out artifacts/models/diag \
-  --steps 200 --batch 8 --seq 4096 --lr 0.0015 --warmup 20 --log-interval 100 --save-interval 1000 --device cuda \
-  --precision bf16 > "$OUT/pretrain.log" 2>&1
+NANO_STEPS=200 NANO_WARMUP=20 scripts/gpu/pretrain-nano.sh artifacts/models/diag > "$OUT/pretrain.log" 2>&1
 for dep in 0 1; do
   TORCH_CUDNN_SDPA_DEPRIORITIZED=$dep timeout 200 scripts/gpu/run.sh reproduce --preset full --task nl2formula \
     --methods full-prompt,query-only,promptintern --eval-rows 64 --model artifacts/models/diag/model \

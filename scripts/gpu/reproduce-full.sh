@@ -19,10 +19,7 @@ nano=artifacts/models/${NANO_NAME:-nano4k}
 # A base renamed by the check below on an earlier call of this warm machine.
 for d in "$nano"-*/; do [[ -f "${d}model/config.json" ]] && nano="${d%/}"; done
 if [[ ! -f "$nano/model/config.json" ]]; then
-  mkdir -p /tmp/pi && xz -dc artifacts/corpus/corpus.jsonl.xz > /tmp/pi/corpus.jsonl
-  scripts/gpu/run.sh pretrain --corpus /tmp/pi/corpus.jsonl --config nano --tokenizer data/tokenizer --out "$nano" \
-    --steps "${NANO_STEPS:-1200}" --batch "${NANO_BATCH:-8}" --seq "${NANO_SEQ:-4096}" --lr 0.0015 --warmup 100 --log-interval 100 --save-interval 600 \
-    --device cuda --precision bf16 2>&1 | tee "$OUT/pretrain-nano.log"
+  scripts/gpu/pretrain-nano.sh "$nano" 2>&1 | tee "$OUT/pretrain-nano.log"
 fi
 cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
 # A fresh machine pretrains again. Results name the base by its folder, so a base whose weights differ from the one
