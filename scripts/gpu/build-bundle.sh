@@ -26,6 +26,13 @@ rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgc
 # load none of them (checked on CPU: scripts/gpu/bundle-smoke.sh).
 rm -f "$pub"/{Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll \
   "$pub"/{System.Private.Xml,System.Private.Xml.Linq,System.Data.Common,Microsoft.VisualBasic.Core,System.Private.DataContractSerialization}.dll
+# Nothing on the device reaches a network (it has none) or uses `dynamic`: the networking stack and the C# binder
+# (about 5 MB) stay behind too, which keeps the carried tree under 64 MiB as the tracked results grow. System.Net.Sockets
+# stays: process pipes (the MBPP sandbox) use it on Unix.
+rm -f "$pub"/{System.Net.Http,System.Net.Http.Json,System.Net.HttpListener,System.Net.Mail,System.Net.NetworkInformation}.dll \
+  "$pub"/{System.Net.Ping,System.Net.Quic,System.Net.Requests,System.Net.Security,System.Net.ServerSentEvents}.dll \
+  "$pub"/{System.Net.ServicePoint,System.Net.WebClient,System.Net.WebProxy,System.Net.WebSockets.Client}.dll \
+  "$pub"/{System.Net.WebSockets,Microsoft.CSharp}.dll "$pub"/libSystem.Net.Security.Native.so
 # Results made with the bundle name this commit (RunProvenance prefers COMMIT to the device copy's .git); "+dirty" marks
 # uncommitted changes to tracked files (results, notebooks and Markdown excepted, as in RunProvenance).
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
