@@ -31,6 +31,9 @@ public sealed record ExperimentResult
     [JsonPropertyName("latency_ms_p90")] public double LatencyMsP90 { get; init; }
     /// <summary>.NET garbage collection during the timed b=1 calls (null in results written before it was recorded).</summary>
     [JsonPropertyName("latency_gc")] public LatencyGc? LatencyGc { get; init; }
+    /// <summary>Prompts generated untimed (two new tokens) just before the batched pass; null in results written before
+    /// this warm-up, whose batched time includes the process's first-use costs.</summary>
+    [JsonPropertyName("batched_warmup_queries")] public int? BatchedWarmupQueries { get; init; }
     /// <summary>Wall time of the whole evaluation set, batched, divided by its size.</summary>
     [JsonPropertyName("batched_ms_per_query")] public double BatchedMsPerQuery { get; init; }
     [JsonPropertyName("priced_model")] public required string PricedModel { get; init; }

@@ -128,6 +128,11 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         var prompts = Phase("prompts", () => InferencePrompts(setup, method, curriculum, scorer));
         var texts = prompts.Select(PromptRenderer.ToText).ToList();
         var options = GenerationOptionsFor(setup);
+        // One untimed batch first (two new tokens): a process's first use of new shapes pays one-off costs (kernel
+        // loading, allocator growth) that otherwise land in a dev-set pass of only a few seconds on the GPU, in
+        // whichever row runs first (results/gpu-logs/session4/README.md).
+        var warmup = texts.Take(options.BatchSize).ToList();
+        lm.Generate(warmup, options with { MaxNewTokens = 2 });
         Settle(lm.Device);
         var generated = Phase("generate", () => lm.Generate(texts, options));
         var batchedMs = phases["generate"] * 1000 / Math.Max(1, texts.Count);
@@ -146,7 +151,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             Metrics = report.Metrics, InputTokensPerQuery = inputTokens, OutputTokensPerQuery = outputTokens, CostTokenizer = counter.Name,
             ModelPromptTokensPerQuery = generated.Average(g => (double)g.PromptTokens),
             LatencyNewTokens = preset.LatencyNewTokens, LatencyMsMedian = latency.MedianMs, LatencyMsP90 = latency.P90Ms,
-            LatencyGc = latencyGc, BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
+            LatencyGc = latencyGc, BatchedWarmupQueries = warmup.Count, BatchedMsPerQuery = batchedMs, PricedModel = preset.PricedModel, CostPerMillionQueries = cost.TotalCost,
             TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
             PhaseSeconds = phases,
         };

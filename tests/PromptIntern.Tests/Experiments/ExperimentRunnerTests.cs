@@ -50,6 +50,8 @@ public class ExperimentRunnerTests
             Assert.True(r.InputTokensPerQuery > 0 && r.LatencyMsMedian > 0);
             // The heap was settled before the timed calls, and the collections during them are on record.
             Assert.True(r.LatencyGc is { Settled: true, Gen0: >= 0, PauseMs: >= 0 }, r.Id);
+            // The batched pass was timed after an untimed warm-up batch (4 dev rows, batch 16: all of them).
+            Assert.Equal(4, r.BatchedWarmupQueries);
         }
         var full = first.Single(r => r.Method == "full-prompt");
         Assert.All(first.Where(r => r.Method != "full-prompt"), r => Assert.True(r.InputTokensPerQuery < full.InputTokensPerQuery, r.Method));
@@ -59,6 +61,7 @@ public class ExperimentRunnerTests
         var again = runner.Run(setup, Methods.Select(MethodCatalog.Get).ToList(), 1337);
         Assert.Equal(first.Select(r => r.Id).Order(), again.Select(r => r.Id).Order());
         Assert.Equal(full.LatencyGc, again.Single(r => r.Method == "full-prompt").LatencyGc); // read back from metrics.json
+        Assert.Equal(4, again.Single(r => r.Method == "full-prompt").BatchedWarmupQueries);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(results, full.Id, "metrics.json")));
         Assert.Equal(first.Count, ResultsTable.LoadAll(results).Count);
         Assert.Equal(first.Count, runner.Reused);
