@@ -38,18 +38,34 @@ public static class ResultsReport
         return sb.ToString();
     }
 
-    sealed record RowProvenance(string Commit, bool Dirty, string Date, string Device);
+    sealed record RowProvenance(string Commit, bool Dirty, string Date, string Device, string? Attention);
 
     static string RunLine(IReadOnlyList<RowProvenance> rows)
     {
         if (rows.Count == 0) return "_Run details: not recorded._";
         string List(IEnumerable<string> xs) => string.Join(", ", xs.Distinct().Order(StringComparer.Ordinal));
+        var attention = rows.Select(r => r.Attention).OfType<string>().ToList();
         return $"_Run on {List(rows.Select(r => r.Device))}; {List(rows.Select(r => r.Date[..Math.Min(10, r.Date.Length)]))}; " +
-               $"commit {List(rows.Select(r => (r.Commit.Length > 10 ? r.Commit[..10] : r.Commit) + (r.Dirty ? " (with uncommitted changes)" : "")))}._";
+               $"commit {List(rows.Select(r => (r.Commit.Length > 10 ? r.Commit[..10] : r.Commit) + (r.Dirty ? " (with uncommitted changes)" : "")))}" +
+               (attention.Count == 0 ? "" : $"; attention {List(attention)}") + "._" +
+               (attention.Any(a => a != FlashFirst) ? $"{Environment.NewLine}{Environment.NewLine}_{CudnnCaveat}_" : "");
+    }
+
+    const string FlashFirst = "flash first";
+    const string CudnnCaveat = "Latency columns: rows not run with flash attention first may carry cuDNN attention plan builds, one per " +
+        "attention shape a process had not run yet (recent PyTorch on Hopper puts cuDNN first unless TORCH_CUDNN_SDPA_DEPRIORITIZED=1); " +
+        "read their b=1 and batched timings as unreliable.";
+
+    /// <summary>The SDPA backend order a GPU run used, from the environment its provenance records (null on CPU).</summary>
+    static string? AttentionOrder(JsonElement machine, bool gpu)
+    {
+        if (!gpu) return null;
+        if (!machine.TryGetProperty("torch_env", out var env) || env.ValueKind != JsonValueKind.Object) return "order not recorded";
+        return env.TryGetProperty("TORCH_CUDNN_SDPA_DEPRIORITIZED", out var v) && v.GetString() == "1" ? FlashFirst : "cuDNN first (PyTorch default)";
     }
 
     /// <summary>Every finished experiment under <paramref name="resultsRoot"/> (as <see cref="ResultsTable.LoadAll"/>) and,
-    /// by id, the commit, date and device (first GPU, else CPU) its metrics.json records: one read of each file.</summary>
+    /// by id, the commit, date, device (first GPU, else CPU) and GPU attention order its metrics.json records: one read of each file.</summary>
     static (List<ExperimentResult> Results, Dictionary<string, RowProvenance> Runs) Load(string resultsRoot)
     {
         var results = new List<ExperimentResult>();
@@ -69,7 +85,8 @@ public static class ResultsReport
             // metrics.json carries commit, machine and date; whether the tree was dirty is in config.json beside it.
             var config = Path.Combine(Path.GetDirectoryName(path)!, "config.json");
             var dirty = File.Exists(config) && IsDirty(config);
-            runs[result.Id] = new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device);
+            runs[result.Id] = new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device,
+                AttentionOrder(machine, gpu is not null));
         }
         return (results, runs);
     }

@@ -41,10 +41,12 @@ public class ResultsTableTests
         void Write(ExperimentResult r, string commit, string gpu, bool dirty)
         {
             var dir = Directory.CreateDirectory(Path.Combine(root, r.Id)).FullName;
+            var machine = new Dictionary<string, object> { ["gpus"] = new[] { $"{gpu}, 143771 MiB" }, ["cpu"] = "x" };
+            // The H200 rows record flash attention first; the H100 row predates torch_env and records no order.
+            if (gpu == "NVIDIA H200") machine["torch_env"] = new Dictionary<string, string> { ["TORCH_CUDNN_SDPA_DEPRIORITIZED"] = "1" };
             File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["result"] = r, ["commit"] = commit, ["date_utc"] = "2026-11-27T10:00:00Z",
-                ["machine"] = new Dictionary<string, object> { ["gpus"] = new[] { $"{gpu}, 143771 MiB" }, ["cpu"] = "x" },
+                ["result"] = r, ["commit"] = commit, ["date_utc"] = "2026-11-27T10:00:00Z", ["machine"] = machine,
             }));
             File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(new { commit, commit_dirty = dirty }));
         }
@@ -56,8 +58,11 @@ public class ResultsTableTests
 
         Assert.Contains("#### Preset `full`, base model `nano`", section);
         Assert.Contains("#### Preset `full`, base model `small`", section);
-        Assert.Contains("_Run on NVIDIA H200; 2026-11-27; commit 0123456789 (with uncommitted changes)._", section);
-        Assert.Contains("_Run on NVIDIA H100; 2026-11-27; commit fedcba9876._", section);
+        Assert.Contains("_Run on NVIDIA H200; 2026-11-27; commit 0123456789 (with uncommitted changes); attention flash first._\n", section);
+        Assert.Contains("_Run on NVIDIA H100; 2026-11-27; commit fedcba9876; attention order not recorded._", section);
+        // Only the table whose timings may carry cuDNN plan builds gets the caveat.
+        Assert.Single(section.Split("read their b=1 and batched timings as unreliable")[..^1]);
+        Assert.Contains("attention order not recorded._\n\n_Latency columns: rows not run with flash attention first", section);
         Assert.Contains("| 4.00x |", section);
         Assert.True(File.Exists(Path.Combine(root, "report", "full.csv")));
     }
