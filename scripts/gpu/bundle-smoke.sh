@@ -10,7 +10,7 @@ tar -C "$work" -xJf "$root/artifacts/gpu/promptintern-linux-x64.tar.xz"
 cli() { (cd "$root" && LD_LIBRARY_PATH="$native" "$work/promptintern/PromptIntern.Cli" "$@"); }
 python3 -c "import json,sys; [print(json.dumps({\"text\": json.loads(l)[\"query\"] + \"\\n\" + json.loads(l)[\"answer\"]})) for l in open(sys.argv[1])]" "$root/data/nl2bash/train.jsonl" > "$work/corpus.jsonl"
 cli pretrain --corpus "$work/corpus.jsonl" --config micro --tokenizer data/tokenizer --out "$work/micro" --steps 3 \
-  --batch 2 --seq 64 --device cpu --precision fp32
+  --batch 2 --seq 64 --device cpu --precision fp32 --deterministic
 cli generate --model data/models/tiny --prompt "### Query:\nlist files\n### Answer:\n" --max-new-tokens 4 --device cpu
 for task in nl2bash mbpp nl2formula; do
   cli reproduce --preset quick --task "$task" --methods full-prompt,llmlingua,longllmlingua,llmlingua2,query-only,promptintern \

@@ -29,9 +29,10 @@ public sealed class PretrainVerb : IVerb
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (CUDA)", DefaultValueFactory = _ => "fp32" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (0 = its default)", DefaultValueFactory = _ => 0 };
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Deterministic kernels only: the same weights from the same command on the same GPU model and software (CUDA: set CUBLAS_WORKSPACE_CONFIG=:4096:8)" };
 
         var cmd = new Command("pretrain", "Pretrain a small Llama-style base model on a local text corpus (resumes from --out's checkpoint)");
-        foreach (var o in new Option[] { corpus, config, tokenizer, outDir, steps, batch, accum, seq, lr, warmup, logEvery, saveEvery, seed, device, precision, threads, noResume }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { corpus, config, tokenizer, outDir, steps, batch, accum, seq, lr, warmup, logEvery, saveEvery, seed, device, precision, threads, noResume, deterministic }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             if (p.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(p.GetValue(threads));
@@ -46,7 +47,7 @@ public sealed class PretrainVerb : IVerb
                 MaxSteps = p.GetValue(steps), MicroBatchSize = p.GetValue(batch), GradientAccumulation = p.GetValue(accum),
                 MaxSeqLength = p.GetValue(seq), LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup),
                 LogInterval = p.GetValue(logEvery), SaveInterval = p.GetValue(saveEvery), Seed = p.GetValue(seed),
-                Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume),
+                Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume), Deterministic = p.GetValue(deterministic),
             }.Validate();
             var run = p.GetValue(outDir)!;
             using var lm = CausalLanguageModel.Create(cfg, tok, dev, options.Seed);

@@ -30,6 +30,9 @@ public sealed record TrainOptions
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
     /// <summary>LoRA settings; null = full fine-tuning.</summary>
     [JsonPropertyName("lora")] public LoraConfig? Lora { get; init; }
+    /// <summary>Deterministic kernels only (<see cref="DeterministicKernels"/>): repeatable weights on the same GPU model and
+    /// software, at some speed; CUDA needs CUBLAS_WORKSPACE_CONFIG=:4096:8 in the environment.</summary>
+    [JsonPropertyName("deterministic")] public bool Deterministic { get; init; }
     /// <summary>Continue from the checkpoint in the checkpoint directory if there is one.</summary>
     [JsonPropertyName("resume")] public bool Resume { get; init; } = true;
 

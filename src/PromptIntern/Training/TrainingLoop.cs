@@ -29,6 +29,7 @@ public static class TrainingLoop
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         if (parameters.Count == 0) throw new InvalidOperationException("The model has no trainable parameters.");
         var optimizer = CreateOptimizer(parameters, o);
+        using var deterministic = o.Deterministic ? DeterministicKernels.Enable(device) : null;
         random.manual_seed(o.Seed);
 
         int startStep = 0;

@@ -40,6 +40,26 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Pretrain_Deterministic_GivesTheSameWeightsTwice_AndRestoresTheKernelSetting()
+    {
+        byte[] Run()
+        {
+            var dir = TempDir();
+            using var lm = MicroModel(seed: 5);
+            bool restrictedDuringRun = true;
+            Pretrainer.Train(lm, Corpus, Small(4) with { Deterministic = true }, dir,
+                new SyncProgress(_ => restrictedDuringRun &= DeterministicKernels.Enabled));
+            Assert.True(restrictedDuringRun);
+            Assert.Contains("\"deterministic\": true", File.ReadAllText(Path.Combine(dir, "train_config.json")));
+            lm.Save(Path.Combine(dir, "model"));
+            return File.ReadAllBytes(Path.Combine(dir, "model", "model.safetensors"));
+        }
+        Assert.Equal(Run(), Run());
+        // The restriction lasts the run only: later work in the process (evaluation, generation) keeps the fast kernels.
+        Assert.False(DeterministicKernels.Enabled);
+    }
+
+    [Fact]
     public void Sft_LoraResume_ReproducesLossCurveExactly()
     {
         var pairs = Enumerable.Range(0, 12).Select(i => new TrainingPair($"list files {i}", $"ls -{(char)('a' + i)}")).ToList();
