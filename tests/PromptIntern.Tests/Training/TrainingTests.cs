@@ -60,6 +60,20 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Deterministic_OnCuda_NeedsTheCublasWorkspaceSetting_BeforeTouchingTheDevice()
+    {
+        var saved = Environment.GetEnvironmentVariable(DeterministicKernels.CublasWorkspaceVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(DeterministicKernels.CublasWorkspaceVariable, null);
+            var e = Assert.Throws<InvalidOperationException>(() => DeterministicKernels.Enable(new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA)));
+            Assert.Contains("CUBLAS_WORKSPACE_CONFIG=:4096:8", e.Message);
+            Assert.False(DeterministicKernels.Enabled);
+        }
+        finally { Environment.SetEnvironmentVariable(DeterministicKernels.CublasWorkspaceVariable, saved); }
+    }
+
+    [Fact]
     public void Sft_LoraResume_ReproducesLossCurveExactly()
     {
         var pairs = Enumerable.Range(0, 12).Select(i => new TrainingPair($"list files {i}", $"ls -{(char)('a' + i)}")).ToList();
