@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Device-machine job: the full-preset reproduction on the GPU. Pretrains the nano base model first unless this warm
-# machine still holds it from an earlier call (artifacts/models/$NANO_NAME, default nano4k: results are labelled by
-# this folder name, so a base pretrained differently never shares result folders with the first sessions' 'nano') — on
+# machine still holds it from an earlier call (artifacts/models/$NANO_NAME-<sha8>, default nano4k-<sha8>: results are
+# labelled by this folder name, so a base with other weights never shares result folders with another) — on
 # 4,096-token sequences (8 × 4,096 tokens a step, as many as the first two sessions' 32 × 1,024), so that the full
 # prompts the fine-tuning sees (up to 4,096 tokens) use positions the base saw in pretraining — then works down a grid
 # file (default scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with
