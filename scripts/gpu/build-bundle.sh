@@ -15,7 +15,8 @@ rm -rf "$pub" && mkdir -p "$out"
 # kit's assemblies and TorchSharp stay whole, so reflection over their types (JSON, the CLI) is unaffected.
 # Trimming turns reflection-based JSON off by default; the kit serializes its records by reflection, so it stays on.
 # FSharp.Core's trimming hints name resources it lacks (IL2040): harmless, and not a reason to fail the bundle.
-# BUNDLE_TRIM=0 publishes untrimmed (about 10 MiB more) should a trimmed bundle ever miss something on the device.
+# BUNDLE_TRIM=0 publishes untrimmed, should a trimmed bundle ever miss something on the device: about 10 MiB more,
+# which with the results tracked by the fourth session no longer fits the 64 MiB a call carries.
 # The linker's intermediate output is not rebuilt when only these properties change, so it is cleared first.
 trim=(-p:PublishTrimmed=false)
 [[ "${BUNDLE_TRIM:-1}" == 1 ]] && trim=(-p:PublishTrimmed=true -p:TrimMode=partial -p:SuppressTrimAnalysisWarnings=true
