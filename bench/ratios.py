@@ -40,15 +40,19 @@ for r in ours["results"]:
                              peer="compile" if compiled else "eager", ours_ms=r["MedianMs"], peer_ms=p and p["median_ms"],
                              ratio=p and round(r["MedianMs"] / p["median_ms"], 3)))
 
+def read_optional(path):
+    return open(path).read().strip() if os.path.exists(path) else "not recorded"
+
 meta = dict(source_ours=os.path.relpath(ours_file, root), environment=ours["environment"],
             bundle_commit=open(os.path.join(root, "ours-h200", "BUNDLE_COMMIT")).read().strip(),
             device=open(os.path.join(root, "ours-h200", "device.txt")).read().strip(),
             written_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            attention=read_optional(os.path.join(root, "ours-h200", "torch_env.txt")),
             note="ours: TorchSharp 0.107, bf16 weights AND optimizer state (no autocast in TorchSharp), AdamW unfused; "
-                 "peer: fp32 weights under bf16 autocast, fused AdamW. Same card, same session.")
+                 "peer: fp32 weights under bf16 autocast, fused AdamW. Same card, same machine.")
 json.dump(dict(meta=meta, rows=rows), open(os.path.join(root, "ratios.json"), "w"), indent=2)
 with open(os.path.join(root, "ratios.md"), "w") as f:
-    f.write(f"# Our GPU trainer and generator vs the peer ({meta['device']})\n\n{meta['note']}\n\n")
+    f.write(f"# Our GPU trainer and generator vs the peer ({meta['device']})\n\n{meta['note']} Attention order: {meta['attention']}.\n\n")
     f.write("| kind | model | LoRA / prompt | peer | ours | peer value | ours/peer |\n|---|---|---|---|---|---|---|\n")
     for r in rows:
         if r["kind"] == "train":
