@@ -4,7 +4,7 @@
 # (NANO_STEPS, NANO_BATCH, NANO_SEQ, NANO_WARMUP). The log goes to stdout.
 # Deterministic kernels by default (NANO_DETERMINISTIC=1): with the default ones every machine pretrained a different
 # base, so results of two calls never shared a table; with them, machines of the same GPU model and software stack
-# should agree (the base's sha256, which names its folder in reproduce-full.sh, shows whether they did). Should a
+# agree (two fresh H100s gave byte-identical weights; the base's sha256 names its folder in reproduce-full.sh). Should a
 # kernel lack a deterministic variant there, the run stops at once and starts over with the default kernels.
 # Usage (device machine, repository root): scripts/gpu/pretrain-nano.sh <out-dir>
 set -euo pipefail
