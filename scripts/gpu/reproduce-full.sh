@@ -23,9 +23,10 @@ if [[ ! -f "$nano/model/config.json" ]]; then
 fi
 cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
 # A fresh machine pretrains again; with deterministic kernels two H100s gave the same bytes, but another GPU model or
-# a fallback to the default kernels gives a different base. Results name the base by its folder, so the folder always carries the first 8 hex digits of the weights' sha256 (nano4k-<sha8>). Rows of two
-# bases never share a label, and finished experiments carried in artifacts/results-gpu are reused only on the same
-# weights. (Session 4 lost this guard by calling without NANO_EXPECT_SHA, which it used to need; now it needs nothing.)
+# a fallback to the default kernels gives a different base. Results name the base by its folder, so the folder always
+# carries the first 8 hex digits of the weights' sha256 (nano4k-<sha8>): rows of two bases never share a label, and
+# finished experiments carried in artifacts/results-gpu are reused only on the same weights. (Session 4 lost this guard
+# by calling without NANO_EXPECT_SHA, which it used to need; now it needs nothing.)
 sha=$(sha256sum "$nano/model/model.safetensors" | cut -c1-64)
 if [[ "$nano" != *"-${sha:0:8}" ]]; then mv "$nano" "$nano-${sha:0:8}" && nano="$nano-${sha:0:8}"; fi
 echo "base $nano sha256 $sha" | tee "$OUT/model-sha256.txt"
