@@ -71,7 +71,7 @@ public sealed class ReproduceVerb : IVerb
                         }
                 });
             var table = ResultsTable.From(all);
-            CliTable.Print($"PromptIntern reproduction — preset {p.Name}, model {Path.GetFileName(modelDir)} (eval rows: {string.Join(", ", all.Select(a => $"{a.Task} {a.EvalFile}×{a.EvalRows}").Distinct())})",
+            CliTable.Print($"PromptIntern reproduction — preset {p.Name}, model {string.Join(", ", all.Select(a => a.Model).Distinct())} (eval rows: {string.Join(", ", all.Select(a => $"{a.Task} {a.EvalFile}×{a.EvalRows}").Distinct())})",
                 ResultsTable.Columns, table.Cells(), caption: "paper column: " + PaperReference.Source + "; reductions relative to the full-prompt row");
             var suiteDir = Path.Combine(resultsRoot, "reproduce", p.Name);
             AtomicFile.WriteAllText(Path.Combine(suiteDir, "table.md"), table.ToMarkdown());
