@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the GPU bundle's verbs on THIS machine's CPU (libtorch from the NuGet cache) on tiny inputs, to check that the
-# assemblies build-bundle.sh leaves behind are not needed by pretrain, reproduce (all three tasks, every baseline),
-# generate and bench (train and generate). Usage: scripts/gpu/bundle-smoke.sh   (after scripts/gpu/build-bundle.sh)
+# assemblies build-bundle.sh leaves behind are not needed by pretrain, reproduce (all three tasks, every baseline, and
+# with deterministic fine-tuning), generate and bench (train and generate).
+# Usage: scripts/gpu/bundle-smoke.sh   (after scripts/gpu/build-bundle.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 native=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/libtorch-cpu-linux-x64/*/runtimes/linux-x64/native | head -1)
@@ -16,6 +17,9 @@ for task in nl2bash mbpp nl2formula; do
   cli reproduce --preset quick --task "$task" --methods full-prompt,llmlingua,longllmlingua,llmlingua2,query-only,promptintern \
     --train-rows 6 --eval-rows 2 --epochs 0.5 --model data/models/tiny --results "$work/results" --runs "$work/runs"
 done
+cli reproduce --preset quick --task nl2bash --methods promptintern --train-rows 6 --eval-rows 2 --epochs 0.5 \
+  --model data/models/tiny --results "$work/results-deterministic" --runs "$work/runs" --deterministic
+grep -q '"deterministic_training": true' "$work"/results-deterministic/quick-nl2bash-promptintern-*/config.json
 cli bench all --config micro --seq 32 --batch 2 --steps 2 --warmup 1 --prompt-lengths 16 --new-tokens 2 --reps 1 --precision fp32 \
   --device cpu --out-dir "$work/bench"
 grep -q '"commit"' "$work"/results/quick-nl2bash-promptintern-*/config.json

@@ -9,7 +9,9 @@
 # $OUT/results.tar.gz plus the logs.
 # Finished experiments are skipped and interrupted training resumes from artifacts/runs, so on a warm machine the same
 # call can simply be repeated until the grid is done.
-# Usage: REPRO_SECONDS=540 scripts/gpu/reproduce-full.sh [grid-file]
+# REPRO_DETERMINISTIC=1 fine-tunes with deterministic kernels too (`reproduce --deterministic`; its own experiment ids;
+# not yet run on a GPU — the nano pretraining's deterministic kernels gave identical bytes on two H100s).
+# Usage: REPRO_SECONDS=540 [REPRO_DETERMINISTIC=1] scripts/gpu/reproduce-full.sh [grid-file]
 set -uo pipefail
 grid="${1:-scripts/gpu/grid-full.txt}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
@@ -32,12 +34,14 @@ if [[ "$nano" != *"-${sha:0:8}" ]]; then mv "$nano" "$nano-${sha:0:8}" && nano="
 echo "base $nano sha256 $sha" | tee "$OUT/model-sha256.txt"
 # Under artifacts/ (ignored): between warm calls the device keeps ignored folders, but deletes untracked ones.
 mkdir -p artifacts/results-gpu
+deterministic=()
+if [[ "${REPRO_DETERMINISTIC:-0}" == 1 ]]; then deterministic=(--deterministic); export CUBLAS_WORKSPACE_CONFIG=:4096:8; fi
 # Stop in time for the results to travel back (each finished experiment is already on disk).
 grep -vE '^\s*(#|$)' "$grid" | while read -r task methods first seeds; do
   left=$(( deadline - $(date +%s) )); (( left > 30 )) || break
   echo "== $(date -u +%H:%M:%S) $task $methods seeds $first+$seeds (${left}s left)" | tee -a "$OUT/reproduce.log"
   timeout "$left" scripts/gpu/run.sh reproduce --preset full --task "$task" --methods "$methods" --first-seed "$first" \
-    --seeds "$seeds" --model "$nano/model" --results artifacts/results-gpu --runs artifacts/runs </dev/null 2>&1 | tee -a "$OUT/reproduce.log" >/dev/null
+    --seeds "$seeds" --model "$nano/model" --results artifacts/results-gpu --runs artifacts/runs "${deterministic[@]}" </dev/null 2>&1 | tee -a "$OUT/reproduce.log" >/dev/null
 done
 echo "== $(date -u +%H:%M:%S) stop after $(( $(date +%s) - start ))s" | tee -a "$OUT/reproduce.log"
 tar -czf "$OUT/results.tar.gz" artifacts/results-gpu

@@ -28,8 +28,12 @@ public sealed class ReproduceVerb : IVerb
         var results = new Option<string?>("--results") { Description = "results folder [default: results/]" };
         var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/]" };
         var force = new Option<bool>("--force") { Description = "re-run experiments that already have results" };
+        var deterministic = new Option<bool>("--deterministic")
+        {
+            Description = "fine-tune with deterministic kernels only: the same models on the same GPU model and software (CUDA: set CUBLAS_WORKSPACE_CONFIG=:4096:8); a separate experiment id",
+        };
         var cmd = new Command("reproduce", "train and evaluate the paper's methods; print the results table beside the paper's numbers");
-        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, firstSeed, trainRows, evalRows, epochs, results, runs, force }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, firstSeed, trainRows, evalRows, epochs, results, runs, force, deterministic }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             var p = ReproducePreset.Get(r.GetValue(preset)!);
@@ -63,7 +67,7 @@ public sealed class ReproduceVerb : IVerb
                                 else if (System.Console.IsErrorRedirected) System.Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {task} s{seed}: {x.Phase}");
                             });
                             var setup = TaskSetup.Load(task, p, seed, r.GetValue(trainFile), r.GetValue(evalFile));
-                            var runner = new ExperimentRunner(p, resultsRoot, runsRoot, progress) { Force = r.GetValue(force), ModelDirectory = modelDir };
+                            var runner = new ExperimentRunner(p, resultsRoot, runsRoot, progress) { Force = r.GetValue(force), ModelDirectory = modelDir, DeterministicTraining = r.GetValue(deterministic) };
                             all.AddRange(runner.Run(setup, specs, seed));
                             reused += runner.Reused;
                             bar.Value = 1;

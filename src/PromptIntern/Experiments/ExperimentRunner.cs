@@ -32,6 +32,10 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     public LoraConfig? Lora { get; init; }
     /// <summary>The compressor that shrinks the template in the curriculum's stages (Compression.Compressors names).</summary>
     public string TemplateCompressorName { get; init; } = Compressors.LlmLingua2;
+    /// <summary>Fine-tune with deterministic kernels only (<see cref="Training.DeterministicKernels"/>), as the nano base is
+    /// pretrained on the GPU, so a rerun on the same GPU model and software gives the same model (CUDA needs
+    /// CUBLAS_WORKSPACE_CONFIG=:4096:8). Part of the experiment id: such rows never mix with default-kernel ones.</summary>
+    public bool DeterministicTraining { get; init; }
 
     /// <summary>Experiments <see cref="Run"/> loaded from an earlier run's metrics.json instead of running them.</summary>
     public int Reused { get; private set; }
@@ -94,9 +98,12 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     InternalizationPlan PlanFor(string name) => Plans.TryGetValue(name, out var p) ? p : PlanPresets.Get(name);
 
     // Settings added after the first results exist join the config only when not default, so earlier ids stay valid.
-    object TrainConfig(TaskSetup setup, InternalizationPlan plan) => Lora == null && TemplateCompressorName == Compressors.LlmLingua2
-        ? BaseTrainConfig(setup, plan)
-        : new { config = BaseTrainConfig(setup, plan), lora = Lora, compressor = TemplateCompressorName };
+    object TrainConfig(TaskSetup setup, InternalizationPlan plan) => (Lora, TemplateCompressorName, DeterministicTraining) switch
+    {
+        (null, Compressors.LlmLingua2, false) => BaseTrainConfig(setup, plan),
+        (_, _, false) => new { config = BaseTrainConfig(setup, plan), lora = Lora, compressor = TemplateCompressorName },
+        _ => new { config = BaseTrainConfig(setup, plan), lora = Lora, compressor = TemplateCompressorName, deterministic = true },
+    };
 
     object BaseTrainConfig(TaskSetup setup, InternalizationPlan plan) => new
     {
@@ -109,6 +116,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     {
         LearningRate = preset.LearningRate, MicroBatchSize = preset.MicroBatchSize, MaxSeqLength = preset.MaxSeqLength,
         Precision = preset.Precision, Seed = seed, Lora = Lora, WarmupSteps = 10, LogInterval = 5, SaveInterval = 50, Resume = true,
+        Deterministic = DeterministicTraining,
     };
 
     ExperimentResult Evaluate(TaskSetup setup, MethodSpec method, StagedCurriculum curriculum, CausalLanguageModel lm,
@@ -158,7 +166,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         ResultsWriter.Write(Path.Combine(ResultsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
                 ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
-                ["model_sha256"] = ModelSha256, ["seed"] = seed,
+                ["model_sha256"] = ModelSha256, ["seed"] = seed, ["deterministic_training"] = DeterministicTraining,
                 ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
         return result;
     }

@@ -89,6 +89,30 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public void DeterministicTraining_IsItsOwnExperiment_RecordedInConfig_AndRepeatsExactly()
+    {
+        var (modelDir, train, dev) = Fixture();
+        var preset = MicroPreset with { Methods = ["query-only"] };
+        var specs = preset.Methods.Select(MethodCatalog.Get).ToList();
+        var setup = TaskSetup.Load(TaskName.Nl2Bash, preset, 1337, train, dev);
+        ExperimentResult Run(string results, bool deterministic) =>
+            new ExperimentRunner(preset, results, TempDir()) { ModelDirectory = modelDir, DeterministicTraining = deterministic }.Run(setup, specs, 1337).Single();
+        var (a, b, plain) = (TempDir(), TempDir(), TempDir());
+        var first = Run(a, deterministic: true);
+        var second = Run(b, deterministic: true);
+        var byDefault = Run(plain, deterministic: false);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.NotEqual(byDefault.Id, first.Id); // never reused for, or mixed with, a default-kernel row
+        Assert.Equal(first.FinalTrainLoss, second.FinalTrainLoss);
+        Assert.Equal(File.ReadAllLines(Path.Combine(a, first.Id, "predictions.jsonl")), File.ReadAllLines(Path.Combine(b, second.Id, "predictions.jsonl")));
+        bool Recorded(string root, ExperimentResult r) => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, r.Id, "config.json")))
+            .RootElement.GetProperty("config").GetProperty("deterministic_training").GetBoolean();
+        Assert.True(Recorded(a, first));
+        Assert.False(Recorded(plain, byDefault));
+    }
+
+    [Fact]
     public void ExperimentIds_AreStableAndChangeWithConfig()
     {
         var a = ExperimentId.For("quick", "nl2bash", "promptintern", "tiny", 1337, new { epochs = 4, rows = 400 });
