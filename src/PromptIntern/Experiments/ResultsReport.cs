@@ -58,6 +58,7 @@ public static class ResultsReport
     /// (<see cref="FlashFirst"/>, cuDNN first, or not recorded; null for a CPU run).</summary>
     public static IReadOnlyDictionary<string, string?> AttentionOrders(string resultsRoot) =>
         Load(resultsRoot).Runs.ToDictionary(kv => kv.Key, kv => kv.Value.Attention);
+
     const string CudnnCaveat = "Latency columns: rows not run with flash attention first may carry cuDNN attention plan builds, one per " +
         "attention shape a process had not run yet (recent PyTorch on Hopper puts cuDNN first unless TORCH_CUDNN_SDPA_DEPRIORITIZED=1); " +
         "read their b=1 and batched timings as unreliable.";
