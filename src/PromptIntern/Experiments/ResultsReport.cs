@@ -54,10 +54,13 @@ public static class ResultsReport
     /// <summary>The attention order of a GPU result whose latency columns are free of cuDNN plan builds.</summary>
     public const string FlashFirst = "flash first";
 
-    /// <summary>By experiment id, the GPU attention order each result under <paramref name="resultsRoot"/> ran with
-    /// (<see cref="FlashFirst"/>, cuDNN first, or not recorded; null for a CPU run).</summary>
-    public static IReadOnlyDictionary<string, string?> AttentionOrders(string resultsRoot) =>
-        Load(resultsRoot).Runs.ToDictionary(kv => kv.Key, kv => kv.Value.Attention);
+    /// <summary>The GPU results under <paramref name="resultsRoot"/> that ran with <see cref="FlashFirst"/>: the only GPU
+    /// rows whose latency columns can be compared (one read of each metrics.json, as the report's).</summary>
+    public static IReadOnlyList<ExperimentResult> MeasuredFlashFirst(string resultsRoot)
+    {
+        var (results, runs) = Load(resultsRoot);
+        return results.Where(r => runs.GetValueOrDefault(r.Id)?.Attention == FlashFirst).ToList();
+    }
 
     const string CudnnCaveat = "Latency columns: rows not run with flash attention first may carry cuDNN attention plan builds, one per " +
         "attention shape a process had not run yet (recent PyTorch on Hopper puts cuDNN first unless TORCH_CUDNN_SDPA_DEPRIORITIZED=1); " +

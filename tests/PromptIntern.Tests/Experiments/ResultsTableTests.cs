@@ -66,8 +66,7 @@ public class ResultsTableTests
         Assert.Contains("| 4.00x |", section);
         Assert.True(File.Exists(Path.Combine(root, "report", "full.csv")));
         // Notebook 06 plots GPU latency only for the rows this calls flash first.
-        var orders = ResultsReport.AttentionOrders(root);
-        Assert.Equal(ResultsReport.FlashFirst, orders["full-nl2bash-promptintern-nano-s1337"]);
-        Assert.Equal("order not recorded", orders["full-nl2bash-full-prompt-small-s1337"]);
+        Assert.Equal(["full-nl2bash-full-prompt-nano-s1337", "full-nl2bash-promptintern-nano-s1337"],
+            ResultsReport.MeasuredFlashFirst(root).Select(r => r.Id).Order());
     }
 }
