@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
+using PromptIntern.Evaluation;
 using PromptIntern.Modeling;
 using PromptIntern.Training;
 using Spectre.Console;
@@ -80,6 +81,8 @@ public sealed class BenchVerb : IVerb
         ["device"] = dev.ToString(),
         ["gpu"] = dev.type == TorchSharp.DeviceType.CUDA ? Run("nvidia-smi", "--query-gpu=name,driver_version --format=csv,noheader") ?? "unknown" : "none",
         ["cpu_threads"] = TorchSharp.torch.get_num_threads().ToString(CultureInfo.InvariantCulture),
+        // As every result's provenance does: e.g. TORCH_CUDNN_SDPA_DEPRIORITIZED picks the GPU attention backend.
+        ["torch_env"] = string.Join(" ", MachineInfo.CaptureTorchEnv().Select(kv => $"{kv.Key}={kv.Value}")),
     };
 
     static string? Run(string exe, string args)

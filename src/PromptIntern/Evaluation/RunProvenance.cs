@@ -82,7 +82,8 @@ public sealed record MachineInfo(
     /// TORCH_CUDNN_SDPA_DEPRIORITIZED picks the GPU attention backend); recorded so two results can be told apart.</summary>
     static readonly string[] TorchEnvPrefixes = ["TORCH_", "PYTORCH_", "CUBLAS_", "CUDNN_", "PROMPTINTERN_"];
 
-    static SortedDictionary<string, string> CaptureTorchEnv()
+    /// <summary>The variables of <see cref="TorchEnvPrefixes"/> set in this process, by name.</summary>
+    public static SortedDictionary<string, string> CaptureTorchEnv()
     {
         var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
