@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PromptIntern.Corpus;
 using PromptIntern.Data;
 using Spectre.Console;
 

@@ -1,4 +1,4 @@
-using PromptIntern.Data;
+using PromptIntern.Corpus;
 using PromptIntern.Modeling;
 using PromptIntern.Training;
 using Spectre.Console;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
+using PromptIntern.Corpus;
 using PromptIntern.Data;
 using PromptIntern.Text;
 using Spectre.Console;

@@ -1,6 +1,5 @@
 using PromptIntern.Compression;
 using PromptIntern.Curriculum;
-using PromptIntern.Data;
 using PromptIntern.Evaluation;
 using PromptIntern.Modeling;
 using PromptIntern.Scheduling;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PromptIntern.Corpus;
 using PromptIntern.Data;
 using PromptIntern.Prompts;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PromptIntern.Corpus;
 using PromptIntern.Data;
 
 namespace PromptIntern.Text;

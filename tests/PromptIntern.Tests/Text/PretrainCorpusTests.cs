@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using PromptIntern.Data;
+using PromptIntern.Corpus;
 using Xunit;
 
 namespace PromptIntern.Tests.Text;
@@ -137,7 +137,7 @@ public class PretrainCorpusTests
     public void RoffToPlainText_MdocFlagsAndReferences_AreRendered()
     {
         const string mdoc = ".Dd May 1, 2024\n.Dt FROB 1\n.Sh NAME\n.Nm frob\n.Nd frobnicate\n.Sh SYNOPSIS\n.Nm\n.Op Fl v\n.Ar file\n.Sh SEE ALSO\n.Xr ls 1\n";
-        var text = PromptIntern.Data.RoffText.ToPlainText(mdoc);
+        var text = PromptIntern.Corpus.RoffText.ToPlainText(mdoc);
         Assert.Contains("NAME\nfrob - frobnicate\n", text);
         Assert.Contains("SYNOPSIS\nfrob [-v] file\n", text);
         Assert.Contains("ls(1)", text);

@@ -1,4 +1,4 @@
-namespace PromptIntern.Data;
+namespace PromptIntern.Corpus;
 
 /// <summary>Which Debian package installed a file (from dpkg's *.list files) and which licenses that package's
 /// copyright file declares, so the corpus manifest can say where each man page came from and under what terms.</summary>

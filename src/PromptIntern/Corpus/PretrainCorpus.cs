@@ -2,9 +2,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PromptIntern.Data;
 using PromptIntern.Prompts;
 
-namespace PromptIntern.Data;
+namespace PromptIntern.Corpus;
 
 /// <summary>Builds the local pretraining corpus for the kit's base models and tokenizer: the task train splits rendered
 /// as "### Query: / ### Answer:" documents, Debian man pages converted to plain text, and Python standard-library

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using PromptIntern.Evaluation;
 
-namespace PromptIntern.Data;
+namespace PromptIntern.Corpus;
 
 /// <summary>One document of the pretraining corpus: where it came from and under what license.</summary>
 public sealed record CorpusDocument(

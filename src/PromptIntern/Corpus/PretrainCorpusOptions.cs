@@ -1,4 +1,4 @@
-namespace PromptIntern.Data;
+namespace PromptIntern.Corpus;
 
 /// <summary>What goes into the pretraining corpus and how much. A missing source is skipped (and noted in the
 /// manifest), so the same options work on a machine without man pages or Python sources.</summary>

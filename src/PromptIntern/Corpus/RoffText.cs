@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PromptIntern.Data;
+namespace PromptIntern.Corpus;
 
 /// <summary>Turns a man page's roff source (man or mdoc macros) into readable plain text for the pretraining corpus:
 /// headings and paragraphs kept, font changes and layout requests dropped, common escapes mapped to characters.
