@@ -1,6 +1,6 @@
 using System.CommandLine;
 using PromptIntern.Data;
-using PromptIntern.Evaluation.Formula.Generation;
+using PromptIntern.Datasets.Nl2Formula;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;

@@ -1,6 +1,6 @@
 using PromptIntern.Data;
+using PromptIntern.Datasets.Nl2Formula;
 using PromptIntern.Evaluation.Formula;
-using PromptIntern.Evaluation.Formula.Generation;
 using Xunit;
 
 namespace PromptIntern.Tests.Evaluation;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PromptIntern.Evaluation.Formula.Generation;
+namespace PromptIntern.Datasets.Nl2Formula;
 
 public enum ColumnKind { Key, Category, Number, Date, Text }
 

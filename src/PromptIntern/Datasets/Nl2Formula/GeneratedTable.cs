@@ -1,6 +1,7 @@
 using System.Globalization;
+using PromptIntern.Evaluation.Formula;
 
-namespace PromptIntern.Evaluation.Formula.Generation;
+namespace PromptIntern.Datasets.Nl2Formula;
 
 /// <summary>A drawn table: the key column first (unique values), then a shuffled choice of the domain's other columns;
 /// 5–30 data rows under a header row. Knows the A1-style ranges of its columns.</summary>

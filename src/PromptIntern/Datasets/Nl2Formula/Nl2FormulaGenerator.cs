@@ -1,7 +1,8 @@
 using System.Globalization;
 using PromptIntern.Data;
+using PromptIntern.Evaluation.Formula;
 
-namespace PromptIntern.Evaluation.Formula.Generation;
+namespace PromptIntern.Datasets.Nl2Formula;
 
 /// <summary>Builds NL2Formula-style data (ours; the original dataset is not available to us): a realistic table, a question
 /// in one of several phrasings, and the reference formula, which <see cref="FormulaEvaluator"/> runs so each row stores its
