@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
-using PromptIntern.Evaluation;
 using PromptIntern.Modeling;
+using PromptIntern.Provenance;
 using PromptIntern.Training;
 using Spectre.Console;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using PromptIntern.Data;
 using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Mbpp;
+using PromptIntern.Provenance;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;

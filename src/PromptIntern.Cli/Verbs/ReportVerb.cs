@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PromptIntern.Data;
-using PromptIntern.Evaluation;
 using PromptIntern.Experiments;
+using PromptIntern.Provenance;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;

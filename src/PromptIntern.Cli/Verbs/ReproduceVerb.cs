@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using PromptIntern.Data;
-using PromptIntern.Evaluation;
 using PromptIntern.Experiments;
+using PromptIntern.Provenance;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using PromptIntern.Corpus;
 using PromptIntern.Data;
+using PromptIntern.Provenance;
 using PromptIntern.Text;
 using Spectre.Console;
 
@@ -36,7 +37,7 @@ public sealed class TokenizerVerb : IVerb
         sources.AddTo(c);
         c.SetAction(parse =>
         {
-            var provenance = Evaluation.RunProvenance.Capture(new Dictionary<string, object?>
+            var provenance = RunProvenance.Capture(new Dictionary<string, object?>
             {
                 ["vocab_size"] = parse.GetValue(vocabSize), ["min_pair_frequency"] = parse.GetValue(minFreq),
                 ["max_bytes"] = parse.GetValue(maxBytes), ["corpus"] = parse.GetValue(corpusIn) ?? parse.GetValue(corpusOut),

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
-using PromptIntern.Evaluation;
+using PromptIntern.Provenance;
 
 namespace PromptIntern.Corpus;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
 using PromptIntern.Prompts;
+using PromptIntern.Provenance;
 
 namespace PromptIntern.Corpus;
 
@@ -75,7 +76,7 @@ public static class PretrainCorpus
         sources.Add(AddPython(o, docs, budget, budget.Left, progress, cancel));
 
         Shuffle(docs, new Random(o.Seed));
-        var manifest = new CorpusManifest("promptintern corpus build", CorpusManifest.KitVersion, Evaluation.RunProvenance.Capture(),
+        var manifest = new CorpusManifest("promptintern corpus build", CorpusManifest.KitVersion, RunProvenance.Capture(),
             new CorpusManifestOptions(o.MaxBytes, o.ManPageShare, o.MaxPackageShare, o.RequireKnownLicense, o.MaxDocumentBytes, o.MinDocumentChars, o.ManSections, o.Seed),
             docs.Count, budget.Used, sources);
         return (docs, manifest);

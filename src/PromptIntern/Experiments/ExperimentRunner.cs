@@ -2,7 +2,6 @@ using System.Diagnostics;
 using PromptIntern.Compression;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
-using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Cost;
 using PromptIntern.Evaluation.Latency;
 using PromptIntern.Modeling;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using PromptIntern.Data;
 using PromptIntern.Evaluation;
 using PromptIntern.Prompts;
+using PromptIntern.Provenance;
 
 namespace PromptIntern.Experiments;
 

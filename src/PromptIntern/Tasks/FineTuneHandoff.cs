@@ -1,7 +1,7 @@
 using PromptIntern.Compression;
 using PromptIntern.Curriculum;
-using PromptIntern.Evaluation;
 using PromptIntern.Modeling;
+using PromptIntern.Provenance;
 using PromptIntern.Scheduling;
 
 namespace PromptIntern.Tasks;

@@ -1,6 +1,6 @@
 using PromptIntern.Data;
-using PromptIntern.Evaluation;
 using PromptIntern.Experiments;
+using PromptIntern.Provenance;
 using PromptIntern.Scheduling;
 
 namespace PromptIntern.Tasks;

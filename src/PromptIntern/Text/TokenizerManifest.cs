@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PromptIntern.Corpus;
 using PromptIntern.Data;
+using PromptIntern.Provenance;
 
 namespace PromptIntern.Text;
 
@@ -19,14 +20,14 @@ public sealed record TokenizerManifest(
     [property: JsonPropertyName("corpus")] CorpusManifest? Corpus,
     [property: JsonPropertyName("compression")] IReadOnlyList<TokenizerCompression> Compression,
     [property: JsonPropertyName("tool_version")] string ToolVersion,
-    [property: JsonPropertyName("provenance")] Evaluation.RunProvenance Provenance)
+    [property: JsonPropertyName("provenance")] RunProvenance Provenance)
 {
     public const string FileName = "manifest.json";
 
     /// <summary>Pass the <paramref name="provenance"/> captured when the run started: once the tokenizer files are
     /// overwritten, the working tree would read as dirty.</summary>
     public static TokenizerManifest Create(ModelTokenizer t, BpeTrainerOptions options, TimeSpan trainingTime,
-        CorpusManifest? corpus, IReadOnlyList<TokenizerCompression> compression, Evaluation.RunProvenance provenance)
+        CorpusManifest? corpus, IReadOnlyList<TokenizerCompression> compression, RunProvenance provenance)
     {
         return new TokenizerManifest(t.Name, t.VocabSize, t.Model.Merges.Count,
             new SortedDictionary<string, int>(t.Model.SpecialTokens.ToDictionary(), StringComparer.Ordinal),

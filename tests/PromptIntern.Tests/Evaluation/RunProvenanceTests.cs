@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PromptIntern.Evaluation;
+using PromptIntern.Provenance;
 using Xunit;
 using static PromptIntern.Tests.Modeling.ModelingTestHelpers;
 

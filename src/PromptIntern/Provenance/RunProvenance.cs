@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace PromptIntern.Evaluation;
+namespace PromptIntern.Provenance;
 
 /// <summary>Where and when a result was produced — git commit, machine, UTC date — and with which config, so every result
 /// file can carry it. Capture once per run and write it beside the outputs.</summary>
