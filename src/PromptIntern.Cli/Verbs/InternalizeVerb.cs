@@ -4,7 +4,7 @@ using PromptIntern.Data;
 using PromptIntern.Experiments;
 using PromptIntern.Experiments.Figures;
 using PromptIntern.Scheduling;
-using PromptIntern.Tasks;
+using PromptIntern.UserTasks;
 using PromptIntern.Training;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using PromptIntern.Experiments;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>One measured inference layout of a user task: the trained model, what it reads per query, how well it answers,
 /// and what it costs.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using PromptIntern.Data;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Runs a user's checking command once per prediction: <c>/bin/sh -c COMMAND</c> in the task file's folder, with
 /// the row as JSON on stdin ({"id", "query", "answer", "prediction"}) and in $PI_ID, $PI_QUERY, $PI_ANSWER, $PI_PREDICTION.

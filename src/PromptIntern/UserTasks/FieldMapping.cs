@@ -1,4 +1,4 @@
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Which keys of a user's JSONL rows hold the id, the query and the answer (the task file's <c>fields</c>).
 /// A null <see cref="Id"/> numbers the rows instead (&lt;file&gt;:&lt;line&gt;).</summary>

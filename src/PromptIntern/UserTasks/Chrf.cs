@@ -1,4 +1,4 @@
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>chrF (Popović 2015) as sacrebleu computes it by default: character n-grams of orders 1–6 with whitespace removed,
 /// precision and recall averaged over orders, combined as F-β with β = 2; 0–100. Corpus chrF sums the n-gram statistics.</summary>

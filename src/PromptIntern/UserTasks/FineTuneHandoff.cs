@@ -4,7 +4,7 @@ using PromptIntern.Modeling;
 using PromptIntern.Provenance;
 using PromptIntern.Scheduling;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>For users who fine-tune elsewhere: builds a user task's staged curriculum and writes every stage as OpenAI chat
 /// JSONL (<c>openai/</c>) and TRL prompt/completion JSONL (<c>trl/</c>), each with plan.json and the token summary.</summary>

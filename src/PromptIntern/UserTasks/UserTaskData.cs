@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PromptIntern.Data;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Loads a user task's JSONL rows through its <see cref="FieldMapping"/>; errors name the data file, the line and the
 /// row key, and which key of the task file mapped it.</summary>

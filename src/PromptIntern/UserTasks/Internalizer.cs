@@ -3,7 +3,7 @@ using PromptIntern.Experiments;
 using PromptIntern.Provenance;
 using PromptIntern.Scheduling;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>PromptIntern for a task a user brings: trains the full-prompt model, the query-only model and the internalized
 /// model (the plan's stages, resumable), evaluates each on the dev rows, and recommends the cheapest layout within tolerance.</summary>

@@ -3,7 +3,7 @@ using PromptIntern.Curriculum;
 using PromptIntern.Experiments;
 using PromptIntern.Text;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Turns a <see cref="UserTaskDefinition"/> into the <see cref="TaskSetup"/> the experiment runner takes: the user's
 /// rows, template, metric, forced spans and answer shape in place of a built-in task's.</summary>

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using PromptIntern.Data;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>The worked example of examples/order-extraction: a deterministic generator of shop-order messages and the
 /// one-line JSON record each must become. The rules (catalogue synonyms, number words, sizes, shipping cues) live in the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using PromptIntern.Scheduling;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>The plans the schedule search tries: every combination of stage count, decay shape and final template rate
 /// (null = dropped, query-only inference), shots 3 → 0. Combinations that give the same stages are tried once.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>What internalizing a user task measured: one row per layout (full prompt, query-only fine-tuning, the
 /// internalized model) and the recommended one.</summary>

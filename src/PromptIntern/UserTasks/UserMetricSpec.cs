@@ -1,4 +1,4 @@
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>The metrics a user task can name in its task file.</summary>
 public enum UserMetricKind

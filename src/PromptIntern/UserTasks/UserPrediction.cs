@@ -1,6 +1,6 @@
 using PromptIntern.Prompts;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Cuts a generated continuation back to a user task's prediction: stop at the next prompt marker, drop
 /// Markdown fence lines, keep the first non-empty line when answers are one line.</summary>

@@ -1,13 +1,13 @@
 using PromptIntern.Data;
 using PromptIntern.Experiments;
 using PromptIntern.Modeling;
-using PromptIntern.Tasks;
+using PromptIntern.UserTasks;
 using PromptIntern.Text;
 
-namespace PromptIntern.Tests.OwnTask;
+namespace PromptIntern.Tests.UserTasks;
 
 /// <summary>Temp folders, task files and a saved micro model for the own-task tests.</summary>
-static class OwnTaskFixtures
+static class UserTaskFixtures
 {
     public static string ExampleDir => Path.Combine(KitPaths.Root, "examples", "order-extraction");
     public static string ExampleTaskFile => Path.Combine(ExampleDir, "task.json");

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PromptIntern.Data;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Reads and validates a user task file. Unknown keys, wrong types, missing files, an unknown metric and bad field
 /// mappings are errors naming the task file, the line and the key.</summary>

@@ -5,7 +5,7 @@ using PromptIntern.Experiments;
 using PromptIntern.Experiments.Figures;
 using PromptIntern.Scheduling;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>What the schedule search measured: every plan's layout, the tokens-vs-accuracy frontier, and the cheapest layout
 /// within the tolerance of the full-prompt model.</summary>

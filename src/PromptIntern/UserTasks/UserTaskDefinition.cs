@@ -1,6 +1,6 @@
 using PromptIntern.Data;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>A task a user brings, read from one small JSON file (<see cref="UserTaskFile"/>): where its train and dev rows
 /// are, its instruction template, an optional example pool, the metric, and the spans compression must keep.

@@ -1,9 +1,9 @@
 using PromptIntern.Scheduling;
-using PromptIntern.Tasks;
+using PromptIntern.UserTasks;
 using Xunit;
-using static PromptIntern.Tests.OwnTask.OwnTaskFixtures;
+using static PromptIntern.Tests.UserTasks.UserTaskFixtures;
 
-namespace PromptIntern.Tests.OwnTask;
+namespace PromptIntern.Tests.UserTasks;
 
 public class ScheduleSearchTests
 {

@@ -3,7 +3,7 @@ using PromptIntern.Experiments;
 using PromptIntern.Modeling;
 using PromptIntern.Scheduling;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Settings of an <see cref="Internalizer"/> run: sizes and hyperparameters (a <see cref="ReproducePreset"/>), the
 /// base model, the plan, LoRA, the template compressor, the accuracy tolerance for the recommendation, and where outputs go.</summary>

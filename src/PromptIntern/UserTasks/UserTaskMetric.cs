@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using PromptIntern.Data;
 using PromptIntern.Evaluation;
 
-namespace PromptIntern.Tasks;
+namespace PromptIntern.UserTasks;
 
 /// <summary>Scores a user task's predictions with the metric its task file names (0–100, per example 0/1 or sentence score).</summary>
 public sealed partial class UserTaskMetric(string task, UserMetricSpec spec, string taskDirectory) : ITaskMetric
