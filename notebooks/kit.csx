@@ -4,6 +4,7 @@
 // `dotnet build PromptIntern.sln -c Release`; src/PromptIntern.Cli/bin/Release/net10.0 then holds PromptIntern.dll and
 // every dependency beside it, so #r of the dll resolves them.
 #r "../src/PromptIntern.Cli/bin/Release/net10.0/PromptIntern.dll"
+#r "../src/PromptIntern.Cli/bin/Release/net10.0/PromptIntern.Figures.dll"
 #r "../src/PromptIntern.Cli/bin/Release/net10.0/Deedle.dll"
 #r "../src/PromptIntern.Cli/bin/Release/net10.0/Plotly.NET.dll"
 #r "../src/PromptIntern.Cli/bin/Release/net10.0/Plotly.NET.CSharp.dll"
@@ -23,4 +24,4 @@ var preset = Environment.GetEnvironmentVariable("PROMPTINTERN_PRESET") ?? "quick
 // VS Code's kernel lacks the headless runner's formatters: without this a Deedle frame shows as a tree of its internals
 // (about 2 MB for a one-row frame in the saved notebook). FrameHtml shows at most 50 rows, then "… N more rows".
 Microsoft.DotNet.Interactive.Formatting.Formatter.Register(typeof(Deedle.Frame<,>),
-    (frame, writer) => writer.Write(PromptIntern.Experiments.Figures.FrameHtml.ToHtml(frame)), "text/html");
+    (frame, writer) => writer.Write(PromptIntern.Figures.FrameHtml.ToHtml(frame)), "text/html");

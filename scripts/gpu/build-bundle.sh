@@ -36,7 +36,7 @@ rm -rf "$pub"/{createdump,libmscordaccore.so,libmscordbi.so,libclrgc.so,libclrgc
 # Charts and Deedle tables (report, notebooks, figures) never run on the device: their assemblies stay behind too
 # (about 12 MB), nor XML, DataSet, VB and DataContract serialization (15 MB): pretrain, reproduce, bench and generate
 # load none of them (checked on CPU: scripts/gpu/bundle-smoke.sh).
-rm -f "$pub"/{Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll \
+rm -f "$pub"/{PromptIntern.Figures,Plotly.NET,Plotly.NET.CSharp,Deedle,FSharp.Core,Fable.Core,Giraffe.ViewEngine,DynamicObj,Newtonsoft.Json}.dll \
   "$pub"/{System.Private.Xml,System.Private.Xml.Linq,System.Data.Common,Microsoft.VisualBasic.Core,System.Private.DataContractSerialization}.dll
 # Nothing on the device reaches a network (it has none) or uses `dynamic`: the networking stack and the C# binder
 # (about 5 MB) stay behind too, which keeps the carried tree under 64 MiB as the tracked results grow. System.Net.Sockets

@@ -1,4 +1,4 @@
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 using PuppeteerSharp;
 
 namespace PromptIntern.Notebooks;

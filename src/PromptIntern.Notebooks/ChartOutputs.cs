@@ -1,6 +1,6 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 
 namespace PromptIntern.Notebooks;
 

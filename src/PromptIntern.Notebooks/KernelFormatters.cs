@@ -1,7 +1,7 @@
 using Deedle;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 
 namespace PromptIntern.Notebooks;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Plotly.NET;
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 
 namespace PromptIntern.Notebooks;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using PromptIntern.Compression;
 using PromptIntern.Data;
 using PromptIntern.Experiments;
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 using PromptIntern.Scheduling;
 using PromptIntern.UserTasks;
 using PromptIntern.Training;

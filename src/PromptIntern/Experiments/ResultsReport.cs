@@ -1,25 +1,24 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Deedle;
-using PromptIntern.Experiments.Figures;
 
 namespace PromptIntern.Experiments;
 
-/// <summary>Assembles every finished experiment under results/ into one table per preset (Deedle → CSV + Markdown) and the
+/// <summary>Assembles every finished experiment under results/ into one table per preset (saved by the caller) and the
 /// README's results section: per preset and base model, ours beside the paper's numbers, PromptIntern's token, latency and
 /// cost savings, and where the rows were run (machine, commit, date) as their metrics.json files record it.</summary>
 public static class ResultsReport
 {
-    /// <summary>Writes results/report/&lt;preset&gt;.{csv,md} and returns the README section text.</summary>
-    public static string Write(string resultsRoot, string reportDir, string provenanceLine)
+    /// <summary>Hands each preset's table to <paramref name="saveTable"/> (the CLI writes results/report/&lt;preset&gt;.{csv,md})
+    /// and returns the README section text.</summary>
+    public static string Write(string resultsRoot, string provenanceLine, Action<string, IReadOnlyList<ResultsRow>> saveTable)
     {
         var (results, provenance) = Load(resultsRoot);
         var sb = new StringBuilder();
         foreach (var preset in results.Select(r => r.Preset).Distinct().OrderBy(p => p == "full" ? 0 : 1))
         {
             var inPreset = results.Where(r => r.Preset == preset).ToList();
-            TableExporter.Save(Frame.FromRecords(ResultsTable.From(inPreset).Rows), preset, reportDir, $"Paper column: {PaperReference.Source}.");
+            saveTable(preset, ResultsTable.From(inPreset).Rows);
             // Newest base model first: a later run of the same preset supersedes, the earlier stays for comparison.
             foreach (var model in inPreset.GroupBy(r => r.Model).OrderByDescending(g => g.Max(r => provenance.GetValueOrDefault(r.Id)?.Date ?? "")))
             {

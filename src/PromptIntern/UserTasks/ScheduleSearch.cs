@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Plotly.NET;
 using PromptIntern.Experiments;
-using PromptIntern.Experiments.Figures;
 using PromptIntern.Scheduling;
 
 namespace PromptIntern.UserTasks;
@@ -32,21 +30,6 @@ public sealed record ScheduleSearchResult(string Task, IReadOnlyList<LayoutRow> 
     }
 
     public string ToCsv() => string.Join(",", Columns) + "\n" + string.Concat(Cells().Select(r => string.Join(",", r) + "\n"));
-
-    /// <summary>Accuracy against input tokens: the frontier as a line, every plan as points, the full prompt's accuracy and the
-    /// tolerance floor as dashed lines.</summary>
-    public GenericChart Chart()
-    {
-        var metric = FullPrompt.Metric;
-        return LineCharts.Build($"{Task}: schedule search, tokens vs {metric}", "input tokens per query (o200k_base, mean over dev rows)",
-            $"{metric} (0–100)",
-            [
-                new LineSeries("frontier", Frontier.Select(r => r.InputTokensPerQuery).ToList(), Frontier.Select(r => r.Accuracy).ToList()),
-                .. Rows.Select(r => new LineSeries(r.Method, [r.InputTokensPerQuery], [r.Accuracy])),
-            ],
-            [new ReferenceLine($"full prompt: {F(FullPrompt.Accuracy, "0.0")}", FullPrompt.Accuracy),
-             new ReferenceLine($"tolerance floor (−{F(TolerancePoints, "0.#")})", FullPrompt.Accuracy - TolerancePoints)]);
-    }
 
     static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

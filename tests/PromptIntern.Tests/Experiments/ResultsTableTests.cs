@@ -54,7 +54,8 @@ public class ResultsTableTests
         Write(Result("promptintern", 1337, 9, 10, "nano"), "0123456789abcdef", "NVIDIA H200", dirty: true);
         Write(Result("full-prompt", 1337, 11, 40, "small"), "fedcba9876543210", "NVIDIA H100", dirty: false);
 
-        var section = ResultsReport.Write(root, Path.Combine(root, "report"), "provenance");
+        var saved = new List<(string Preset, int Rows)>();
+        var section = ResultsReport.Write(root, "provenance", (preset, rows) => saved.Add((preset, rows.Count)));
 
         Assert.Contains("#### Preset `full`, base model `nano`", section);
         Assert.Contains("#### Preset `full`, base model `small`", section);
@@ -64,7 +65,7 @@ public class ResultsTableTests
         Assert.Single(section.Split("read their b=1 and batched timings as unreliable")[..^1]);
         Assert.Contains("attention order not recorded._\n\n_Latency columns: rows not run with flash attention first", section);
         Assert.Contains("| 4.00x |", section);
-        Assert.True(File.Exists(Path.Combine(root, "report", "full.csv")));
+        Assert.Equal([("full", 3)], saved);
         // Notebook 06 plots GPU latency only for the rows this calls flash first.
         Assert.Equal(["full-nl2bash-full-prompt-nano-s1337", "full-nl2bash-promptintern-nano-s1337"],
             ResultsReport.MeasuredFlashFirst(root).Select(r => r.Id).Order());

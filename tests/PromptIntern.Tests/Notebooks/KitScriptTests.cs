@@ -19,7 +19,7 @@ public sealed class KitScriptTests : IDisposable
         Directory.CreateSymbolicLink(Path.Combine(_root, "src"), Path.Combine(KitPaths.Root, "src"));
         var path = Write(notebooks, "00-kit.ipynb",
         [
-            Code("#load \"kit.csx\"\nusing PromptIntern.Experiments.Figures;\nConsole.WriteLine($\"preset={preset}\");"),
+            Code("#load \"kit.csx\"\nusing PromptIntern.Figures;\nConsole.WriteLine($\"preset={preset}\");"),
             Code("Console.WriteLine(TorchSharp.torch.ones(3).sum().item<float>());"),
             Code("var frame = Deedle.Frame.FromRecords(new[] { new { Rate = 0.5 } });\nConsole.WriteLine(FrameHtml.ToHtml(frame).Contains(\"<th>Rate</th>\"));"),
             Code("var chart = LineCharts.Build(\"t\", \"x (s)\", \"y (%)\", new[] { new LineSeries(\"a\", new[] { 1.0, 2 }, new[] { 1.0, 2 }) });\n" +

@@ -1,4 +1,4 @@
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 using PromptIntern.Notebooks;
 using Xunit;
 

@@ -19,12 +19,12 @@ public sealed class SampleNotebookRun : IAsyncLifetime
         Path = Write(Folder, "01-sample.ipynb",
         [
             Markdown("# Sample\nTwo cells share state; a display, a Deedle frame and a Plotly chart."),
-            Code($"{Reference("Deedle.dll")}\n{Reference("Plotly.NET.dll")}\n{Reference("Plotly.NET.CSharp.dll")}\n{Reference("PromptIntern.dll")}\n" +
+            Code($"{Reference("Deedle.dll")}\n{Reference("Plotly.NET.dll")}\n{Reference("Plotly.NET.CSharp.dll")}\n{Reference("PromptIntern.dll")}\n{Reference("PromptIntern.Figures.dll")}\n" +
                  "var preset = Environment.GetEnvironmentVariable(\"PROMPTINTERN_PRESET\") ?? \"quick\";\n" +
                  "var shared = 20;\nConsole.WriteLine($\"preset={preset}\");\nConsole.WriteLine(System.IO.File.ReadAllText(\"input.txt\"));"),
             Code("display(\"shown by display\");\nshared * 2 + 2"),
             Code("var frame = Deedle.Frame.FromRecords(new[] { new { Rate = 0.5, Bleu = 31.25 }, new { Rate = 0.25, Bleu = 29.5 } });\nframe"),
-            Code("using PromptIntern.Experiments.Figures;\n" +
+            Code("using PromptIntern.Figures;\n" +
                  "LineCharts.Build(\"t\", \"rate (fraction)\", \"BLEU (%)\", new[] { new LineSeries(\"ours\", new[] { 0.1, 0.5 }, new[] { 20.0, 30.0 }) })"),
             Code("display(BarCharts.Build(\"second chart\", \"method\", \"input tokens (count)\", new[] { new BarSeries(\"ours\", new[] { \"full\", \"query\" }, new[] { 310.0, 42.0 }) }));"),
         ]);

@@ -1,3 +1,4 @@
+using PromptIntern.Figures;
 using PromptIntern.Scheduling;
 using PromptIntern.UserTasks;
 using Xunit;

@@ -2,7 +2,7 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using PromptIntern.Data;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>Where a saved figure went: the offline HTML and, when Chromium is present, the PNG.</summary>
 public sealed record SavedFigure(string HtmlPath, string? PngPath, string? PngSkippedReason);

@@ -1,7 +1,7 @@
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 using Xunit;
 
-namespace PromptIntern.Tests.Notebooks;
+namespace PromptIntern.Tests.Figures;
 
 public sealed class FigureExportTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Plotly.NET;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>Turns a Plotly.NET chart into HTML that works offline: plotly.js (embedded in Plotly.NET) is inlined
 /// instead of Plotly.NET's default CDN reference.</summary>

@@ -1,9 +1,9 @@
 using Deedle;
 using PromptIntern.Compression;
-using PromptIntern.Experiments.Figures;
+using PromptIntern.Figures;
 using Xunit;
 
-namespace PromptIntern.Tests.Notebooks;
+namespace PromptIntern.Tests.Figures;
 
 /// <summary>The small library types the numbered notebooks stand on: table export, bar charts, kept/dropped views.</summary>
 public sealed class NotebookHelpersTests : IDisposable

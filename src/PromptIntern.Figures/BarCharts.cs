@@ -2,7 +2,7 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>One group of bars: a legend name and a value per category (categories may differ between series; a series
 /// simply has no bar where it has no value, e.g. the paper reports only some methods).</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using PromptIntern.Compression;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>Shows what a compressor kept and dropped: the original prompt with dropped stretches struck through in grey,
 /// as a notebook output or a standalone HTML page.</summary>

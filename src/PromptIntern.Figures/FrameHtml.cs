@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text;
 using Deedle;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>Renders a Deedle frame as a plain HTML table, for notebook outputs and reports (rows beyond a limit are elided).</summary>
 public static class FrameHtml

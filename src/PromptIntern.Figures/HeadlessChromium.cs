@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>Renders a local HTML file to PNG with the machine's Chromium in headless mode (never downloads a browser).</summary>
 public static class HeadlessChromium

@@ -3,7 +3,7 @@ using System.Text;
 using Deedle;
 using PromptIntern.Data;
 
-namespace PromptIntern.Experiments.Figures;
+namespace PromptIntern.Figures;
 
 /// <summary>Where a saved table went.</summary>
 public sealed record SavedTable(string CsvPath, string MarkdownPath);
