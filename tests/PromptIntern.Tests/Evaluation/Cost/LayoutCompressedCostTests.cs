@@ -4,7 +4,7 @@ using PromptIntern.Prompts;
 using PromptIntern.Text;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Evaluation.Cost;
 
 public class LayoutCompressedCostTests
 {

@@ -3,7 +3,7 @@ using PromptIntern.Datasets.Nl2Formula;
 using PromptIntern.Evaluation.Formula;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Datasets.Nl2Formula;
 
 public sealed class Nl2FormulaGeneratorTests
 {

@@ -2,7 +2,7 @@ using PromptIntern.Data;
 using PromptIntern.Evaluation.Cost;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Evaluation.Cost;
 
 public class PriceTableTests
 {

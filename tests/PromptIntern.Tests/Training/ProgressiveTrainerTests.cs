@@ -7,7 +7,7 @@ using PromptIntern.Training;
 using Xunit;
 using static PromptIntern.Tests.Modeling.ModelingTestHelpers;
 
-namespace PromptIntern.Tests.Experiments;
+namespace PromptIntern.Tests.Training;
 
 public class ProgressiveTrainerTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using PromptIntern.Corpus;
 using Xunit;
 
-namespace PromptIntern.Tests.Text;
+namespace PromptIntern.Tests.Corpus;
 
 public class PretrainCorpusTests
 {

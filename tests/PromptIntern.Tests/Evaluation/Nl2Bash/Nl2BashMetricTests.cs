@@ -3,7 +3,7 @@ using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Nl2Bash;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Nl2Bash;
 
 public sealed class Nl2BashMetricTests
 {

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using PromptIntern.Evaluation.Mbpp;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Mbpp;
 
 /// <summary>Hostile programs: each must be contained, reported with its reason, and leave the host unharmed.</summary>
 [Collection("sandbox")]

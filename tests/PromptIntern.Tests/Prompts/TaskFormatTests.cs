@@ -3,7 +3,7 @@ using PromptIntern.Data;
 using PromptIntern.Prompts;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Prompts;
 
 public class TaskFormatTests
 {

@@ -5,7 +5,7 @@ using PromptIntern.Prompts;
 using PromptIntern.Text;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Prompts;
 
 public class TaskTemplatesTests
 {

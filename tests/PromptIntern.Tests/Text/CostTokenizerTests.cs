@@ -2,7 +2,7 @@ using PromptIntern.Prompts;
 using PromptIntern.Text;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Text;
 
 public class CostTokenizerTests
 {

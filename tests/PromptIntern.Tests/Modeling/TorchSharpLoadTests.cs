@@ -1,7 +1,7 @@
 using Xunit;
 using static TorchSharp.torch;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Modeling;
 
 /// <summary>Proves the Debian 12 fix (build/TorchSharpDebianFix.targets) works: the native TorchSharp library loads and computes.</summary>
 public class TorchSharpLoadTests

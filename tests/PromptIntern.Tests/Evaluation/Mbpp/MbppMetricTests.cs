@@ -3,7 +3,7 @@ using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Mbpp;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Mbpp;
 
 [Collection("sandbox")]
 public sealed class MbppMetricTests

@@ -3,7 +3,7 @@ using PromptIntern.Provenance;
 using Xunit;
 using static PromptIntern.Tests.Modeling.ModelingTestHelpers;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Provenance;
 
 public class RunProvenanceTests
 {

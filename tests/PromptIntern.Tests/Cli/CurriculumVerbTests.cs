@@ -2,9 +2,10 @@ using System.Text.Json;
 using PromptIntern.Cli;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
+using PromptIntern.Tests.Curriculum;
 using Xunit;
 
-namespace PromptIntern.Tests.Curriculum;
+namespace PromptIntern.Tests.Cli;
 
 public class CurriculumVerbTests
 {

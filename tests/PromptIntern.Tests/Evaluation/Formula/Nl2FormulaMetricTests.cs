@@ -3,7 +3,7 @@ using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Formula;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Formula;
 
 public sealed class Nl2FormulaMetricTests
 {

@@ -1,7 +1,7 @@
 using PromptIntern.Evaluation.Formula;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Formula;
 
 public sealed class FormulaEvaluatorTests
 {

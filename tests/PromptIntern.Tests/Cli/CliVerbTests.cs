@@ -1,7 +1,7 @@
 using PromptIntern.Cli;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Cli;
 
 public class CliVerbTests
 {

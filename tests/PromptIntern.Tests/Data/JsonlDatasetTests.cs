@@ -1,7 +1,7 @@
 using PromptIntern.Data;
 using Xunit;
 
-namespace PromptIntern.Tests.Foundation;
+namespace PromptIntern.Tests.Data;
 
 public class JsonlDatasetTests
 {

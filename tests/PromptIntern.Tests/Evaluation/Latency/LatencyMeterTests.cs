@@ -1,7 +1,7 @@
 using PromptIntern.Evaluation.Latency;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Latency;
 
 public sealed class LatencyMeterTests
 {
