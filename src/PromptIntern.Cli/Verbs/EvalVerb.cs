@@ -12,6 +12,8 @@ namespace PromptIntern.Cli.Verbs;
 /// and writes per-example results and a summary (JSON, CSV, Markdown) with commit, machine and date.</summary>
 public sealed class EvalVerb : IVerb
 {
+    const int MinMemoryMb = 32;
+
     public Command Build()
     {
         var task = new Option<string>("--task") { Description = $"Task: {string.Join(", ", TaskName.All)}", Required = true };
@@ -34,9 +36,15 @@ public sealed class EvalVerb : IVerb
                 var predsPath = Path.GetFullPath(p.GetValue(predictions)!);
                 var references = JsonlDataset.Load(refsPath);
                 var preds = PredictionFile.Align(references, PredictionFile.Load(predsPath), predsPath, refsPath);
+                double seconds = p.GetValue(timeout);
+                int megabytes = p.GetValue(memory);
+                if (!(seconds > 0) || double.IsInfinity(seconds))
+                    throw new ArgumentException($"--timeout must be a positive number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+                if (megabytes < MinMemoryMb)
+                    throw new ArgumentException($"--memory-mb must be at least {MinMemoryMb} (Python itself needs that much), got {megabytes}");
                 var sandbox = new SandboxOptions
                 {
-                    TimeoutSeconds = p.GetValue(timeout), MemoryBytes = p.GetValue(memory) * 1024L * 1024,
+                    TimeoutSeconds = seconds, MemoryBytes = megabytes * 1024L * 1024,
                     Parallelism = Math.Max(1, p.GetValue(parallel)), UnsafeNoIsolation = p.GetValue(unsafeRun),
                 };
                 var config = new Dictionary<string, object?> { ["task"] = t, ["eval_file"] = refsPath, ["predictions"] = predsPath };

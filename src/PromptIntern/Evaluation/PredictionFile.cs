@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
 
@@ -7,14 +8,16 @@ namespace PromptIntern.Evaluation;
 /// every reference id needs exactly one prediction, and no prediction may name an unknown id.</summary>
 public static class PredictionFile
 {
-    /// <summary>Reads predictions by id; bad lines and duplicate ids throw <see cref="DataFormatException"/>.</summary>
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads predictions by id; bad lines, invalid UTF-8 and duplicate ids throw <see cref="DataFormatException"/>.</summary>
     public static IReadOnlyDictionary<string, string> Load(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
         var byId = new Dictionary<string, string>();
         var firstLine = new Dictionary<string, int>();
         int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in StrictLines(path))
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -33,6 +36,27 @@ public static class PredictionFile
             byId[key] = p.GetString()!;
         }
         return byId;
+    }
+
+    /// <summary>The file's lines decoded as strict UTF-8, so a damaged byte is an error naming its line, never a silent U+FFFD.</summary>
+    static IEnumerable<string> StrictLines(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0, lineNo = 0;
+        while (start < bytes.Length)
+        {
+            lineNo++;
+            int nl = Array.IndexOf(bytes, (byte)'\n', start);
+            int end = nl < 0 ? bytes.Length : nl;
+            string line;
+            try { line = StrictUtf8.GetString(bytes, start, end - start).TrimEnd('\r'); }
+            catch (DecoderFallbackException e)
+            {
+                throw new DataFormatException(path, lineNo, "(encoding)", $"invalid UTF-8 at byte {start + Math.Max(0, e.Index)} of the file");
+            }
+            yield return line;
+            start = end + 1;
+        }
     }
 
     /// <summary>The predictions in the references' order; missing or extra ids throw, naming both files and the ids.</summary>

@@ -37,6 +37,21 @@ public sealed class PredictionFileTests : IDisposable
     }
 
     [Fact]
+    public void InvalidUtf8_IsRejected_NamingTheLine_NotReplacedSilently()
+    {
+        var p = Path.Combine(_dir, "bad-utf8.jsonl");
+        var good = System.Text.Encoding.UTF8.GetBytes("\uFEFF{\"id\":\"a\",\"prediction\":\"ls — é\"}\r\n");
+        var bad = System.Text.Encoding.UTF8.GetBytes("{\"id\":\"b\",\"prediction\":\"pw\"}\n");
+        bad[25] = 0xFF; // inside the prediction string
+        File.WriteAllBytes(p, [.. good, .. bad]);
+        var e = Assert.Throws<DataFormatException>(() => PredictionFile.Load(p));
+        Assert.Equal(2, e.Line);
+        Assert.Contains("invalid UTF-8", e.Message);
+        File.WriteAllBytes(p, good); // a BOM, CRLF and real non-ASCII text are fine
+        Assert.Equal("ls — é", PredictionFile.Load(p)["a"]);
+    }
+
+    [Fact]
     public void BadLines_AreRejected_WithLineAndField()
     {
         var dup = Write("dup.jsonl", "{\"id\":\"a\",\"prediction\":\"ls\"}", "{\"id\":\"a\",\"prediction\":\"ls\"}");

@@ -1,78 +1,58 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace PromptIntern.Evaluation.Mbpp;
 
-/// <summary>Runs untrusted Python programs one process each, isolated (see <see cref="SandboxIsolation"/>) and limited
-/// in wall time, CPU time, memory, processes, file size and output; the environment holds only PATH, LANG, HOME and TMPDIR
-/// (both the fresh temp dir). Construct once: the constructor probes which isolation works here and refuses to run
-/// unisolated unless <see cref="SandboxOptions.UnsafeNoIsolation"/> is set.</summary>
-public sealed class PythonSandbox
+/// <summary>Runs untrusted Python programs one process each, isolated (see <see cref="SandboxIsolation"/>) and limited in
+/// wall time, CPU time, memory, processes, disk and output. A program passes only if it prints a random per-run token
+/// that it never sees before its last line has run (sandbox_harness.py); its exit status alone never counts. Each run is
+/// supervised by sandbox_launcher.py, which kills it when the kit goes away. Construct once: the constructor probes
+/// whether isolation works here and refuses to run unisolated unless <see cref="SandboxOptions.UnsafeNoIsolation"/> is set.</summary>
+public sealed partial class PythonSandbox
 {
     const string ReadyMarker = "@@promptintern-sandbox-ready@@";
-    const int SandboxErrorExit = 97;
-
-    // Runs as pid 1 of the new namespaces: binds the temp dir writable onto itself, remounts every other mount read-only,
-    // then runs the program as a child (pid 1 stays to reap it; when it exits the kernel kills whatever is left).
-    const string Launcher = """
-        w="$1"; uid="$2"; shift 2
-        mount --bind "$w" "$w" || { echo "sandbox-error: cannot bind-mount $w" >&2; exit 97; }
-        for mp in $(awk '{print $5}' /proc/self/mountinfo); do
-          mp=$(printf '%b' "$mp")
-          [ "$mp" = "$w" ] && continue
-          mount -o remount,bind,ro "$mp" 2>/dev/null || { echo "sandbox-error: cannot make $mp read-only" >&2; exit 97; }
-        done
-        if [ "$uid" = "-" ]; then set -- setpriv --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
-        else chown "$uid:$uid" "$w" || exit 97; set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs "$@"; fi
-        cd "$w" || exit 97
-        echo "@@promptintern-sandbox-ready@@" >&2
-        "$@"
-        exit $?
-        """;
+    const string TempPrefix = "promptintern-sbx-";
+    static readonly string Launcher = Resource("sandbox_launcher.py"), Harness = Resource("sandbox_harness.py");
 
     readonly SandboxOptions _options;
     readonly ConcurrentBag<int> _slots = [];
 
     public SandboxIsolation Isolation { get; }
     public string PythonPath { get; }
-    /// <summary>Why stronger isolation kinds were passed over (empty when the first choice worked).</summary>
+    /// <summary>Why isolation was passed over (empty when it worked).</summary>
     public string ProbeNotes { get; }
 
     public PythonSandbox(SandboxOptions? options = null)
     {
         _options = options ?? new SandboxOptions();
+        _options.Validate();
+        if (!OperatingSystem.IsLinux()) throw new InvalidOperationException("the MBPP sandbox runs on Linux only");
         for (int i = 0; i < Math.Max(1, _options.Parallelism); i++) _slots.Add(i);
         PythonPath = _options.PythonPath ?? FindPython();
+        RemoveStaleTempFolders();
         var notes = new StringBuilder();
-        foreach (var kind in Candidates())
+        if (_options.Isolation != SandboxIsolation.None)
         {
-            Isolation = kind;
-            var probe = RunAsync("probe", "import sys\nprint('ok')").GetAwaiter().GetResult();
-            if (probe.Passed && probe.Stdout.Trim() == "ok") { ProbeNotes = notes.ToString().Trim(); return; }
-            notes.AppendLine($"{kind}: {probe.Reason}: {probe.Summary}");
+            Isolation = SandboxIsolation.Namespaces;
+            // The probe tests the isolation, not the limits: a tight --timeout or --memory-mb must not look like a missing sandbox.
+            var roomy = _options with { TimeoutSeconds = Math.Max(_options.TimeoutSeconds, 10), MemoryBytes = Math.Max(_options.MemoryBytes, 256L << 20) };
+            var probe = RunAsync("probe", "import sys\nprint('ok')", roomy).GetAwaiter().GetResult();
+            if (probe.Passed && probe.Stdout.Trim() == "ok") { ProbeNotes = ""; return; }
+            notes.Append($"{probe.Reason}: {probe.Summary}");
         }
         if (!_options.UnsafeNoIsolation)
             throw new InvalidOperationException(
-                "no sandbox for Python works on this machine (tried: " + notes.ToString().Trim().Replace('\n', ';') +
-                "). Install util-linux unshare or bubblewrap, or accept the risk with --unsafe-no-isolation.");
+                $"no sandbox for Python works on this machine ({(notes.Length > 0 ? notes : "isolation turned off")}); it needs util-linux " +
+                "unshare and unprivileged user namespaces (a container must allow them). Accept the risk with --unsafe-no-isolation.");
         if (RunsAsRoot && OnPath("setpriv") == null)
             throw new InvalidOperationException("running as root without setpriv: fork bombs could not be limited; refusing to run unisolated");
         Isolation = SandboxIsolation.None;
-        ProbeNotes = notes.ToString().Trim();
-    }
-
-    IEnumerable<SandboxIsolation> Candidates()
-    {
-        if (_options.Isolation is { } forced)
-        {
-            if (forced != SandboxIsolation.None) yield return forced;
-            yield break;
-        }
-        if (OperatingSystem.IsLinux() && OnPath("unshare") != null && OnPath("setpriv") != null)
-            yield return geteuid() == 0 ? SandboxIsolation.UnshareAsRoot : SandboxIsolation.UnshareUserNamespace;
-        if (OperatingSystem.IsLinux() && OnPath("bwrap") != null && (!RunsAsRoot || OnPath("setpriv") != null)) yield return SandboxIsolation.Bubblewrap;
+        ProbeNotes = notes.ToString();
     }
 
     public SandboxResult Run(string id, string program) => RunAsync(id, program).GetAwaiter().GetResult();
@@ -92,14 +72,17 @@ public sealed class PythonSandbox
         return results;
     }
 
-    public async Task<SandboxResult> RunAsync(string id, string program)
+    public Task<SandboxResult> RunAsync(string id, string program) => RunAsync(id, program, _options);
+
+    async Task<SandboxResult> RunAsync(string id, string program, SandboxOptions limits)
     {
         if (!_slots.TryTake(out int slot)) slot = _options.Parallelism + Random.Shared.Next(1000);
-        var work = Directory.CreateTempSubdirectory("promptintern-sbx-").FullName;
+        // Unisolated runs work in a host temp folder named after this process, so a later start can remove it if we die.
+        string? work = Isolation == SandboxIsolation.None
+            ? Directory.CreateTempSubdirectory($"{TempPrefix}{Environment.ProcessId}-").FullName : null;
         try
         {
-            File.WriteAllText(Path.Combine(work, "prog.py"), program);
-            return await Execute(id, work, slot);
+            return await Execute(id, program, work, slot, limits);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
         {
@@ -108,101 +91,127 @@ public sealed class PythonSandbox
         finally
         {
             _slots.Add(slot);
-            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (work != null) try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
-    async Task<SandboxResult> Execute(string id, string work, int slot)
+    async Task<SandboxResult> Execute(string id, string program, string? work, int slot, SandboxOptions limits)
     {
+        string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var psi = new ProcessStartInfo
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-            UseShellExecute = false, WorkingDirectory = work,
+            UseShellExecute = false, WorkingDirectory = work ?? "/",
         };
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         psi.Environment["LANG"] = "C.UTF-8";
-        psi.Environment["HOME"] = work;
-        psi.Environment["TMPDIR"] = work;
-        BuildCommand(psi, work, slot);
+        BuildCommand(psi, work, slot, limits);
 
         var sw = Stopwatch.StartNew();
         using var process = Process.Start(psi) ?? throw new IOException("could not start the sandbox process");
-        process.StandardInput.Close();
-        var cap = new OutputCap(_options.OutputCapBytes, () => Kill(process));
+        var cap = new OutputCap(limits.OutputCapBytes, () => Kill(process));
         var stdout = cap.Pump(process.StandardOutput.BaseStream);
         var stderr = cap.Pump(process.StandardError.BaseStream);
+        // stdin: the payload, then left open until the run ends; the launcher treats its end as the kit's death.
+        var payload = Encoding.UTF8.GetBytes(token + "\n" + program);
+        try
+        {
+            var stdin = process.StandardInput.BaseStream;
+            await stdin.WriteAsync(Encoding.ASCII.GetBytes($"{payload.Length}\n"));
+            await stdin.WriteAsync(payload);
+            await stdin.FlushAsync();
+        }
+        catch (IOException) { } // the launcher died first; its stderr says why
         bool timedOut = false;
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds)))
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(limits.TimeoutSeconds)))
         {
             try { await process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { timedOut = true; Kill(process); await process.WaitForExitAsync(); }
         }
         sw.Stop();
+        try { process.StandardInput.Close(); } catch (IOException) { }
         await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(5000));
         string outText = stdout.IsCompletedSuccessfully ? Decode(stdout.Result) : "";
         string errText = stderr.IsCompletedSuccessfully ? Decode(stderr.Result) : "";
         int exit = process.ExitCode;
 
-        bool sandboxed = Isolation is SandboxIsolation.UnshareAsRoot or SandboxIsolation.UnshareUserNamespace;
-        if (Isolation == SandboxIsolation.Bubblewrap && errText.StartsWith("bwrap: ", StringComparison.Ordinal))
+        int at = errText.IndexOf(ReadyMarker, StringComparison.Ordinal);
+        if (at < 0 && !timedOut && !cap.Exceeded) // a program cut off early may have crowded the marker out of the cap
             return new SandboxResult(id, false, SandboxReason.SandboxError, exit, Excerpt(outText), Excerpt(errText), sw.Elapsed);
-        if (sandboxed)
-        {
-            int at = errText.IndexOf(ReadyMarker, StringComparison.Ordinal);
-            if (at < 0 && !timedOut && !cap.Exceeded) // a program cut off early may have crowded the marker out of the cap
-                return new SandboxResult(id, false, SandboxReason.SandboxError, exit, Excerpt(outText), Excerpt(errText), sw.Elapsed);
-            if (at >= 0) errText = errText[..at] + errText[(at + ReadyMarker.Length)..].TrimStart('\n');
-        }
+        if (at >= 0) errText = errText[..at] + errText[(at + ReadyMarker.Length)..].TrimStart('\n');
+        string proof = "\n" + token + "\n";
+        bool completed = outText.Contains(proof, StringComparison.Ordinal);
+        outText = outText.Replace(proof, "", StringComparison.Ordinal);
+
         string reason = timedOut ? SandboxReason.Timeout
             : cap.Exceeded ? SandboxReason.OutputLimit
-            : exit == 0 ? SandboxReason.Passed
+            : exit == 0 ? (completed ? SandboxReason.Passed : SandboxReason.Incomplete)
             : errText.Contains("MemoryError", StringComparison.Ordinal) ? SandboxReason.Memory
             : exit == 128 + 24 ? SandboxReason.Timeout // SIGXCPU: the CPU-time limit
             : exit > 128 ? SandboxReason.Crash
             : SandboxReason.Failed;
         if (reason == SandboxReason.Crash) errText += $"\nkilled by signal {exit - 128}";
-        if (reason == SandboxReason.OutputLimit) errText += $"\noutput exceeded {_options.OutputCapBytes} bytes";
-        if (reason == SandboxReason.Timeout) errText += $"\ntime limit of {_options.TimeoutSeconds} s reached";
+        if (reason == SandboxReason.Incomplete) errText += "\nexited with status 0 before its last line ran (no completion token)";
+        if (reason == SandboxReason.OutputLimit) errText += $"\noutput exceeded {limits.OutputCapBytes} bytes";
+        if (reason == SandboxReason.Timeout) errText += $"\ntime limit of {limits.TimeoutSeconds} s reached";
         return new SandboxResult(id, reason == SandboxReason.Passed, reason, exit, Excerpt(outText), Excerpt(errText), sw.Elapsed);
     }
 
-    void BuildCommand(ProcessStartInfo psi, string work, int slot)
+    void BuildCommand(ProcessStartInfo psi, string? work, int slot, SandboxOptions limits)
     {
-        int uid = _options.SandboxUidBase + slot;
+        int uid = limits.SandboxUidBase + slot;
         var cmd = new List<string>();
-        // Root ignores RLIMIT_NPROC (the kernel never applies it to uid 0), so as root every kind runs the program as an
-        // unprivileged uid of its own; UnshareAsRoot does that inside its launcher, the others start under setpriv.
-        if (RunsAsRoot && Isolation is SandboxIsolation.Bubblewrap or SandboxIsolation.None)
+        // Root ignores RLIMIT_NPROC (the kernel never applies it to uid 0) and may do anything outside the sandbox's
+        // namespaces, so as root every run starts as an unprivileged uid of its own.
+        if (RunsAsRoot)
         {
-            if (chown(work, (uint)uid, (uint)uid) != 0) throw new IOException($"cannot hand {work} to uid {uid} (errno {Marshal.GetLastPInvokeError()})");
-            cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]);
+            if (work != null && chown(work, (uint)uid, (uint)uid) != 0)
+                throw new IOException($"cannot hand {work} to uid {uid} (errno {Marshal.GetLastPInvokeError()})");
+            cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups"]);
         }
-        switch (Isolation)
+        if (Isolation == SandboxIsolation.Namespaces)
+            cmd.AddRange(["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child"]);
+        var config = new Dictionary<string, object>
         {
-            case SandboxIsolation.UnshareAsRoot:
-            case SandboxIsolation.UnshareUserNamespace:
-                cmd.Add("unshare");
-                if (Isolation == SandboxIsolation.UnshareUserNamespace) cmd.AddRange(["--user", "--map-root-user"]);
-                cmd.AddRange(["--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc", "--propagation", "private",
-                    "sh", "-c", Launcher, "sh", work, Isolation == SandboxIsolation.UnshareAsRoot ? uid.ToString() : "-"]);
-                break;
-            case SandboxIsolation.Bubblewrap:
-                cmd.AddRange(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", work, work, "--chdir", work,
-                    "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--"]);
-                break;
-        }
-        cmd.AddRange(["prlimit", $"--as={_options.MemoryBytes}", $"--cpu={(long)Math.Ceiling(_options.TimeoutSeconds)}",
-            $"--nproc={ProcessLimit()}", $"--fsize={_options.MaxFileBytes}", "--core=0", "--nofile=256", "--", PythonPath, "-I", "-B", "prog.py"]);
+            ["mode"] = Isolation == SandboxIsolation.Namespaces ? "namespaces" : "none",
+            ["work"] = work ?? "/tmp",
+            ["python"] = PythonPath,
+            ["harness"] = Harness,
+            ["deadline_s"] = limits.TimeoutSeconds + 5, // the launcher's own backstop, after the host's timer
+            ["disk_bytes"] = limits.DiskBytes,
+            ["disk_files"] = limits.DiskFiles,
+            ["rlimits"] = new Dictionary<string, long>
+            {
+                ["RLIMIT_AS"] = limits.MemoryBytes, ["RLIMIT_CPU"] = (long)Math.Ceiling(limits.TimeoutSeconds),
+                ["RLIMIT_NPROC"] = ProcessLimit(limits.MaxProcesses), ["RLIMIT_FSIZE"] = limits.MaxFileBytes, ["RLIMIT_CORE"] = 0, ["RLIMIT_NOFILE"] = 256,
+            },
+        };
+        cmd.AddRange([PythonPath, "-I", "-S", "-B", "-c", Launcher, JsonSerializer.Serialize(config)]);
         psi.FileName = cmd[0];
         foreach (var x in cmd.Skip(1)) psi.ArgumentList.Add(x);
     }
 
     static bool RunsAsRoot => geteuid() == 0;
 
-    // With its own uid the limit counts only this program's processes; otherwise RLIMIT_NPROC counts every process of
-    // the user, so the allowance goes on top of what the user already runs.
-    int ProcessLimit() => RunsAsRoot ? _options.MaxProcesses : CountOwnProcesses() + _options.MaxProcesses;
+    // Under a uid of its own (or in its own user namespace) the limit counts only this run's processes, the launcher
+    // included; unisolated under the user's uid, RLIMIT_NPROC counts every process of the user, so it goes on top.
+    int ProcessLimit(int programs) => RunsAsRoot || Isolation == SandboxIsolation.Namespaces
+        ? programs + 1 : CountOwnProcesses() + programs + 1;
+
+    /// <summary>Removes the temp folders of unisolated runs whose kit process is gone (killed before it could clean up).</summary>
+    static void RemoveStaleTempFolders()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), TempPrefix + "*"))
+        {
+            var m = OwnerPid().Match(Path.GetFileName(dir));
+            if (!m.Success || Directory.Exists($"/proc/{m.Groups[1].Value}")) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    [GeneratedRegex(@"^promptintern-sbx-(\d+)-")]
+    private static partial Regex OwnerPid();
 
     static int CountOwnProcesses()
     {
@@ -237,6 +246,14 @@ public sealed class PythonSandbox
     internal static string? OnPath(string exe) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
+
+    static string Resource(string name)
+    {
+        using var s = typeof(PythonSandbox).Assembly.GetManifestResourceStream($"PromptIntern.Evaluation.Mbpp.{name}")
+            ?? throw new InvalidOperationException($"embedded resource {name} is missing");
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
 
     static string Decode(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 

@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
+using PromptIntern.Data;
 using PromptIntern.Evaluation.Mbpp;
+using PromptIntern.Tests.Foundation;
 using Xunit;
 
 namespace PromptIntern.Tests.Evaluation.Mbpp;
@@ -10,13 +14,7 @@ namespace PromptIntern.Tests.Evaluation.Mbpp;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SandboxTests : IDisposable
 {
-    // PROMPTINTERN_SANDBOX=Bubblewrap (or UnshareUserNamespace) runs this suite against another isolation kind.
-    static readonly SandboxOptions Options = new()
-    {
-        TimeoutSeconds = 3, Parallelism = 2, SandboxUidBase = 62000, // uids no other test's sandbox uses
-        Isolation = Enum.TryParse<SandboxIsolation>(Environment.GetEnvironmentVariable("PROMPTINTERN_SANDBOX"), out var kind) ? kind : null,
-    };
-    static readonly Lazy<PythonSandbox> Shared = new(() => new PythonSandbox(Options));
+    static readonly SandboxOptions Options = SandboxHost.Options;
     readonly string _victimDir;
 
     public SandboxTests()
@@ -30,12 +28,130 @@ public sealed class SandboxTests : IDisposable
 
     public void Dispose() => Directory.Delete(_victimDir, recursive: true);
 
-    static PythonSandbox Sandbox => Shared.Value;
+    static PythonSandbox Sandbox => SandboxHost.Sandbox;
 
     [Fact]
     public void Sandbox_IsIsolated_OnThisMachine()
     {
-        Assert.NotEqual(SandboxIsolation.None, Sandbox.Isolation);
+        Assert.Equal(Options.Isolation ?? SandboxIsolation.Namespaces, Sandbox.Isolation);
+    }
+
+    [Fact]
+    public void ReadingTheRepositoryOrHostFiles_Fails_AndOnlyTheRuntimeIsVisible()
+    {
+        var secrets = new[] { Path.GetFullPath(KitPaths.Split(TaskName.Mbpp, "dev")), "/etc/passwd", "/etc/hostname", "/etc/os-release",
+            "/root/.bashrc", "/proc/1/root/etc/passwd", "/proc/1/environ", _victimDir + "/keep.txt" };
+        var program = $$"""
+            import os
+            for path in [{{string.Join(", ", secrets.Select(Py))}}]:
+                try:
+                    print('READ', path, len(open(path, 'rb').read()))
+                except OSError as e:
+                    print('blocked', path, type(e).__name__)
+            print('ROOT', ' '.join(sorted(os.listdir('/'))))
+            print('ETC', ' '.join(sorted(os.listdir('/etc'))))
+            """;
+        var r = Sandbox.Run("read", program);
+        Assert.True(r.Passed, r.Stderr);
+        Assert.DoesNotContain("READ", r.Stdout);
+        var root = r.Stdout.Split('\n').Single(l => l.StartsWith("ROOT ", StringComparison.Ordinal))[5..].Split(' ');
+        Assert.Subset(new HashSet<string> { "bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp", "usr" }, root.ToHashSet());
+        var etc = r.Stdout.Split('\n').Single(l => l.StartsWith("ETC", StringComparison.Ordinal))[3..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Subset(new HashSet<string> { "ld.so.cache" }, etc.ToHashSet());
+    }
+
+    [Fact]
+    public void DiskFlood_StopsAtTheQuota_NotJustThePerFileCap()
+    {
+        var small = new PythonSandbox(Options with { DiskBytes = 8L << 20, MaxFileBytes = 2L << 20 });
+        var program = """
+            import errno
+            written = 0
+            for i in range(100):   # 100 files at the per-file cap would be 200 MB
+                try:
+                    with open(f'flood{i}.bin', 'wb') as f:
+                        f.write(b'x' * (2 << 20))
+                    written += 2 << 20
+                except OSError as e:
+                    print('stopped', errno.errorcode[e.errno])
+                    break
+            print('written', written)
+            """;
+        var r = small.Run("flood", program);
+        Assert.True(r.Passed, r.Stderr);
+        Assert.Contains("stopped ENOSPC", r.Stdout);
+        long written = long.Parse(r.Stdout.Split('\n').Single(l => l.StartsWith("written", StringComparison.Ordinal))[8..]);
+        Assert.InRange(written, 2L << 20, 8L << 20);
+        var manyFiles = small.Run("inodes", "n = 0\ntry:\n    while n < 100000:\n        open(f'f{n}', 'w').close()\n        n += 1\nexcept OSError:\n    pass\nprint(n)\n");
+        Assert.True(manyFiles.Passed, manyFiles.Stderr);
+        Assert.InRange(int.Parse(manyFiles.Stdout.Trim()), 1, Options.DiskFiles);
+    }
+
+    [Fact]
+    public void CreatingNamespaces_Fails_FromInsideTheSandbox()
+    {
+        var program = """
+            import ctypes, subprocess
+            libc = ctypes.CDLL(None, use_errno=True)
+            for name, flag in [('user', 0x10000000), ('mount', 0x00020000), ('net', 0x40000000), ('pid', 0x20000000)]:
+                print(name, 'UNSHARED' if libc.unshare(flag) == 0 else 'refused')
+            for cmd in (['unshare', '--user', 'true'], ['unshare', '--map-root-user', '--mount', 'true']):
+                print(cmd[1], 'UNSHARED' if subprocess.run(cmd, capture_output=True).returncode == 0 else 'refused')
+            """;
+        var r = Sandbox.Run("unshare", program);
+        Assert.True(r.Passed, r.Stderr);
+        Assert.DoesNotContain("UNSHARED", r.Stdout);
+        Assert.Equal(6, r.Stdout.Split('\n').Count(l => l.EndsWith(" refused", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void KilledKit_TakesItsSandboxedPrograms_WithIt()
+    {
+        using var dir = new TempDir();
+        string marker = (7_650_000 + Random.Shared.Next(10_000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var evalFile = dir.Write("eval.jsonl", """{"id": "mbpp-kill", "query": "q", "answer": "a", "tests": ["assert True"]}""" + "\n");
+        var code = $"import subprocess, time\nsubprocess.Popen(['sleep', '{marker}'])\ntime.sleep({marker})\n";
+        var preds = dir.Write("preds.jsonl", JsonSerializer.Serialize(new { id = "mbpp-kill", prediction = code }) + "\n");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { typeof(PromptIntern.Cli.Verbs.EvalVerb).Assembly.Location, "eval", "--task", "mbpp", "--eval-file", evalFile,
+            "--predictions", preds, "--timeout", "120", "--parallel", "1", "--out", Path.Combine(dir.Path, "out") })
+            psi.ArgumentList.Add(a);
+        using var kit = Process.Start(psi)!;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!SandboxHost.Processes().Any(p => p.Cmd.Contains(marker, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !kit.HasExited, "the kit never started the program: " + (kit.HasExited ? kit.StandardOutput.ReadToEnd() : "timeout"));
+            Thread.Sleep(100);
+        }
+        kit.Kill(); // SIGKILL to the kit alone: it gets no chance to clean up
+        kit.WaitForExit();
+        SandboxHost.AssertGone(p => p.Cmd.Contains(marker, StringComparison.Ordinal), "programs of the killed kit", seconds: 5);
+    }
+
+    [Fact]
+    public void StaleTempFolders_OfAKitThatDied_AreRemovedOnTheNextStart()
+    {
+        using var gone = Process.Start("true")!;
+        gone.WaitForExit();
+        var stale = Directory.CreateTempSubdirectory($"promptintern-sbx-{gone.Id}-").FullName;
+        var live = Directory.CreateTempSubdirectory($"promptintern-sbx-{Environment.ProcessId}-").FullName;
+        File.WriteAllText(Path.Combine(stale, "prog.py"), "left behind");
+        try
+        {
+            _ = new PythonSandbox(Options);
+            Assert.False(Directory.Exists(stale));
+            Assert.True(Directory.Exists(live)); // a running kit's folder stays
+        }
+        finally { Directory.Delete(live, recursive: true); }
+    }
+
+    [Fact]
+    public void NonPositiveLimits_AreRefused_NotTreatedAsNoLimit()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { TimeoutSeconds = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { TimeoutSeconds = double.NaN }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { MemoryBytes = -5L << 20 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { DiskBytes = 0 }));
     }
 
     [Fact]
@@ -93,7 +209,7 @@ public sealed class SandboxTests : IDisposable
         Assert.False(r.Passed);
         Assert.Contains(r.Reason, new[] { SandboxReason.Timeout, SandboxReason.Failed, SandboxReason.Memory });
         AssertNoSandboxProcessesLeft();
-        using var host = System.Diagnostics.Process.Start("true"); // the host can still start processes
+        using var host = Process.Start("true"); // the host can still start processes
         host!.WaitForExit();
         Assert.Equal(0, host.ExitCode);
     }
@@ -131,7 +247,8 @@ public sealed class SandboxTests : IDisposable
             import os
             open('scratch.txt', 'w').write('mine')   # the temp dir is writable
             assert open('scratch.txt').read() == 'mine'
-            for path in [{Py(keep)}, {Py(created)}, '/tmp/promptintern-sandbox-escape.txt']:
+            open('/tmp/promptintern-sandbox-escape.txt', 'w').write('only in my own /tmp')
+            for path in [{Py(keep)}, {Py(created)}]:
                 try:
                     open(path, 'w').write('pwned')
                     print('WROTE', path)
@@ -232,54 +349,9 @@ public sealed class SandboxTests : IDisposable
         Assert.Contains("--unsafe-no-isolation", e.Message);
     }
 
-    static string Py(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+    static string Py(string s) => SandboxHost.Py(s);
 
-    static IEnumerable<string> HostCommandLines()
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
-            string cmd;
-            try { cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '); }
-            catch (IOException) { continue; }
-            catch (UnauthorizedAccessException) { continue; }
-            yield return cmd;
-        }
-    }
+    static IEnumerable<string> HostCommandLines() => SandboxHost.Processes().Select(p => p.Cmd);
 
-    /// <summary>As root: no process of this suite's sandbox uids is left. Otherwise: no sandboxed python at all.</summary>
-    static void AssertNoSandboxProcessesLeft()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        List<string> left;
-        do
-        {
-            left = Environment.UserName == "root"
-                ? HostProcesses().Where(p => p.Uid >= Options.SandboxUidBase && p.Uid < Options.SandboxUidBase + Options.Parallelism + 1000).Select(p => p.Cmd).ToList()
-                : HostCommandLines().Where(c => c.Contains("-I -B prog.py")).ToList();
-            if (left.Count == 0) return;
-            Thread.Sleep(100);
-        } while (DateTime.UtcNow < deadline);
-        Assert.Fail("sandbox processes left behind: " + string.Join(" | ", left));
-    }
-
-    static IEnumerable<(int Uid, string Cmd)> HostProcesses()
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
-            int uid;
-            string cmd;
-            try
-            {
-                var line = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-                uid = int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
-                cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-            }
-            catch (IOException) { continue; }
-            catch (UnauthorizedAccessException) { continue; }
-            catch (InvalidOperationException) { continue; }
-            yield return (uid, cmd);
-        }
-    }
+    static void AssertNoSandboxProcessesLeft() => SandboxHost.AssertNoSandboxProcessesLeft();
 }
