@@ -32,16 +32,16 @@ public sealed class EvalVerb : IVerb
             try
             {
                 var t = TaskName.Parse(p.GetValue(task)!);
-                var refsPath = Path.GetFullPath(p.GetValue(evalFile) ?? KitPaths.Split(t, "dev"));
-                var predsPath = Path.GetFullPath(p.GetValue(predictions)!);
-                var references = JsonlDataset.Load(refsPath);
-                var preds = PredictionFile.Align(references, PredictionFile.Load(predsPath), predsPath, refsPath);
                 double seconds = p.GetValue(timeout);
                 int megabytes = p.GetValue(memory);
                 if (!(seconds > 0) || double.IsInfinity(seconds))
                     throw new ArgumentException($"--timeout must be a positive number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
                 if (megabytes < MinMemoryMb)
                     throw new ArgumentException($"--memory-mb must be at least {MinMemoryMb} (Python itself needs that much), got {megabytes}");
+                var refsPath = Path.GetFullPath(p.GetValue(evalFile) ?? KitPaths.Split(t, "dev"));
+                var predsPath = Path.GetFullPath(p.GetValue(predictions)!);
+                var references = JsonlDataset.Load(refsPath);
+                var preds = PredictionFile.Align(references, PredictionFile.Load(predsPath), predsPath, refsPath);
                 var sandbox = new SandboxOptions
                 {
                     TimeoutSeconds = seconds, MemoryBytes = megabytes * 1024L * 1024,

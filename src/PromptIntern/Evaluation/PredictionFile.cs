@@ -50,9 +50,9 @@ public static class PredictionFile
             int end = nl < 0 ? bytes.Length : nl;
             string line;
             try { line = StrictUtf8.GetString(bytes, start, end - start).TrimEnd('\r'); }
-            catch (DecoderFallbackException e)
+            catch (DecoderFallbackException)
             {
-                throw new DataFormatException(path, lineNo, "(encoding)", $"invalid UTF-8 at byte {start + Math.Max(0, e.Index)} of the file");
+                throw new DataFormatException(path, lineNo, "(encoding)", "invalid UTF-8: the file must be UTF-8 text");
             }
             yield return line;
             start = end + 1;

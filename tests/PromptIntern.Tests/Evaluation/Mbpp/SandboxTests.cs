@@ -128,6 +128,27 @@ public sealed class SandboxTests : IDisposable
         SandboxHost.AssertGone(p => p.Cmd.Contains(marker, StringComparison.Ordinal), "programs of the killed kit", seconds: 5);
     }
 
+    [Theory]
+    [InlineData("--timeout", "0")]
+    [InlineData("--memory-mb", "-5")]
+    public async Task EvalVerb_RefusesLimits_ThatWouldDisableTheSandbox_NamingTheOption(string option, string value)
+    {
+        using var dir = new TempDir();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { typeof(PromptIntern.Cli.Verbs.EvalVerb).Assembly.Location, "eval", "--task", "mbpp",
+            "--predictions", dir.Write("p.jsonl", ""), "--out", Path.Combine(dir.Path, "out"), option, value })
+            psi.ArgumentList.Add(a);
+        using var cli = Process.Start(psi)!;
+        var output = cli.StandardOutput.ReadToEndAsync();
+        var errors = cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        var said = await output + await errors;
+        Assert.Equal(2, cli.ExitCode);
+        Assert.Contains(option, said);
+        Assert.DoesNotContain("--unsafe-no-isolation", said);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")));
+    }
+
     [Fact]
     public void StaleTempFolders_OfAKitThatDied_AreRemovedOnTheNextStart()
     {
