@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using PromptIntern.Data;
 using PromptIntern.Evaluation.Mbpp;
-using PromptIntern.Tests.Foundation;
 using Xunit;
 
 namespace PromptIntern.Tests.Evaluation.Mbpp;

@@ -1,7 +1,7 @@
 using PromptIntern.Evaluation.Mbpp;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Mbpp;
 
 /// <summary>The sandbox the sandbox tests share, and what they look for among the host's processes.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]

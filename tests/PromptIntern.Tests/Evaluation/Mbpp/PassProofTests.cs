@@ -3,7 +3,7 @@ using PromptIntern.Evaluation;
 using PromptIntern.Evaluation.Mbpp;
 using Xunit;
 
-namespace PromptIntern.Tests.Evaluation;
+namespace PromptIntern.Tests.Evaluation.Mbpp;
 
 /// <summary>Programs that try to pass without passing: each is followed by an assert its code fails, and none may score.</summary>
 [Collection("sandbox")]
