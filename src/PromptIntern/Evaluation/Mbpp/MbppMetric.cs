@@ -4,7 +4,7 @@ using PromptIntern.Data;
 namespace PromptIntern.Evaluation.Mbpp;
 
 /// <summary>MBPP <c>pass@1</c> (0–100): each prediction runs with its test setup and the problem's asserts in the
-/// <see cref="PythonSandbox"/>; it passes when the process exits cleanly.</summary>
+/// <see cref="PythonSandbox"/>; it passes when the sandbox's harness proves the program ran past its last assert.</summary>
 public sealed partial class MbppMetric(SandboxOptions options) : ITaskMetric
 {
     public const string PassAt1Name = "pass@1";
@@ -23,7 +23,7 @@ public sealed partial class MbppMetric(SandboxOptions options) : ITaskMetric
         TaskMetrics.CheckAligned(references, predictions);
         var sandbox = new PythonSandbox(options);
         LastIsolation = sandbox.Isolation;
-        var programs = references.Select((r, i) => (r.Id, BuildProgram(r, predictions[i]))).ToList();
+        var programs = references.Select((r, i) => (r.Id, BuildParts(r, predictions[i]))).ToList();
         var results = sandbox.RunAll(programs, Progress);
         var examples = results.Select((res, i) => new ExampleScore(res.Id, predictions[i], references[i].Answer,
             new Dictionary<string, double> { [PassAt1Name] = res.Passed ? 1 : 0, ["duration_s"] = res.Duration.TotalSeconds },
@@ -35,14 +35,15 @@ public sealed partial class MbppMetric(SandboxOptions options) : ITaskMetric
         return new MetricReport(Task, new Dictionary<string, double> { [PassAt1Name] = pass }, examples);
     }
 
-    /// <summary>The program that decides pass/fail: the predicted code, the test setup (after the code: MBPP's setup may
-    /// use the solution's classes, e.g. mbpp-927 builds a tree of its <c>Node</c>), then each assert.</summary>
-    public static string BuildProgram(TaskExample problem, string prediction)
+    /// <summary>The program that decides pass/fail, as parts the sandbox compiles one by one (so the code cannot change
+    /// how the asserts are read) and runs in one namespace: the predicted code, the test setup (after the code: MBPP's
+    /// setup may use the solution's classes, e.g. mbpp-927 builds a tree of its <c>Node</c>), then the asserts.</summary>
+    public static IReadOnlyList<(string Name, string Source)> BuildParts(TaskExample problem, string prediction)
     {
-        var parts = new List<string> { ExtractCode(prediction) };
-        if (!string.IsNullOrWhiteSpace(problem.TestSetup)) parts.Add(problem.TestSetup);
-        parts.Add(string.Join('\n', problem.Tests));
-        return string.Join("\n\n", parts) + "\n";
+        var parts = new List<(string, string)> { ("prog.py", ExtractCode(prediction)) };
+        if (!string.IsNullOrWhiteSpace(problem.TestSetup)) parts.Add(("setup.py", problem.TestSetup + "\n"));
+        parts.Add(("tests.py", string.Join('\n', problem.Tests) + "\n"));
+        return parts;
     }
 
     /// <summary>The code inside the first ```python fence (or any ``` fence), else the text as given.</summary>

@@ -41,7 +41,7 @@ public sealed partial class PythonSandbox
             Isolation = SandboxIsolation.Namespaces;
             // The probe tests the isolation, not the limits: a tight --timeout or --memory-mb must not look like a missing sandbox.
             var roomy = _options with { TimeoutSeconds = Math.Max(_options.TimeoutSeconds, 10), MemoryBytes = Math.Max(_options.MemoryBytes, 256L << 20) };
-            var probe = RunAsync("probe", "import sys\nprint('ok')", roomy).GetAwaiter().GetResult();
+            var probe = RunAsync("probe", OnePart("import sys\nprint('ok')"), roomy).GetAwaiter().GetResult();
             if (probe.Passed && probe.Stdout.Trim() == "ok") { ProbeNotes = ""; return; }
             notes.Append($"{probe.Reason}: {probe.Summary}");
         }
@@ -58,7 +58,13 @@ public sealed partial class PythonSandbox
     public SandboxResult Run(string id, string program) => RunAsync(id, program).GetAwaiter().GetResult();
 
     /// <summary>Runs every program, <see cref="SandboxOptions.Parallelism"/> at a time; results keep the input order.</summary>
-    public IReadOnlyList<SandboxResult> RunAll(IReadOnlyList<(string Id, string Program)> programs, Action<int>? onDone = null)
+    public IReadOnlyList<SandboxResult> RunAll(IReadOnlyList<(string Id, string Program)> programs, Action<int>? onDone = null) =>
+        RunAll(programs.Select(p => (p.Id, OnePart(p.Program))).ToList(), onDone);
+
+    /// <summary>Runs every program given as parts (file name, source), each compiled on its own and run in order in one
+    /// namespace; results keep the input order.</summary>
+    public IReadOnlyList<SandboxResult> RunAll(IReadOnlyList<(string Id, IReadOnlyList<(string Name, string Source)> Parts)> programs,
+        Action<int>? onDone = null)
     {
         var results = new SandboxResult[programs.Count];
         int done = 0;
@@ -66,15 +72,17 @@ public sealed partial class PythonSandbox
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
             async (i, _) =>
             {
-                results[i] = await RunAsync(programs[i].Id, programs[i].Program);
+                results[i] = await RunAsync(programs[i].Id, programs[i].Parts, _options);
                 onDone?.Invoke(Interlocked.Increment(ref done));
             }).GetAwaiter().GetResult();
         return results;
     }
 
-    public Task<SandboxResult> RunAsync(string id, string program) => RunAsync(id, program, _options);
+    public Task<SandboxResult> RunAsync(string id, string program) => RunAsync(id, OnePart(program), _options);
 
-    async Task<SandboxResult> RunAsync(string id, string program, SandboxOptions limits)
+    static IReadOnlyList<(string Name, string Source)> OnePart(string program) => [("prog.py", program)];
+
+    async Task<SandboxResult> RunAsync(string id, IReadOnlyList<(string Name, string Source)> parts, SandboxOptions limits)
     {
         if (!_slots.TryTake(out int slot)) slot = _options.Parallelism + Random.Shared.Next(1000);
         // Unisolated runs work in a host temp folder named after this process, so a later start can remove it if we die.
@@ -82,7 +90,7 @@ public sealed partial class PythonSandbox
             ? Directory.CreateTempSubdirectory($"{TempPrefix}{Environment.ProcessId}-").FullName : null;
         try
         {
-            return await Execute(id, program, work, slot, limits);
+            return await Execute(id, parts, work, slot, limits);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
         {
@@ -95,7 +103,7 @@ public sealed partial class PythonSandbox
         }
     }
 
-    async Task<SandboxResult> Execute(string id, string program, string? work, int slot, SandboxOptions limits)
+    async Task<SandboxResult> Execute(string id, IReadOnlyList<(string Name, string Source)> parts, string? work, int slot, SandboxOptions limits)
     {
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var psi = new ProcessStartInfo
@@ -114,7 +122,7 @@ public sealed partial class PythonSandbox
         var stdout = cap.Pump(process.StandardOutput.BaseStream);
         var stderr = cap.Pump(process.StandardError.BaseStream);
         // stdin: the payload, then left open until the run ends; the launcher treats its end as the kit's death.
-        var payload = Encoding.UTF8.GetBytes(token + "\n" + program);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { token, parts = parts.Select(p => new[] { p.Name, p.Source }) });
         try
         {
             var stdin = process.StandardInput.BaseStream;

@@ -2,7 +2,7 @@
 # Trusted first stage of every sandboxed run (see PythonSandbox). argv[1] is a JSON config; stdin carries
 # "<length>\n<payload>" and then stays open: its end means the kit is gone, so everything here is killed.
 # In "namespaces" mode this runs as root of fresh user/mount/pid/net/ipc/uts namespaces and builds a root that
-# holds only /usr (read-only), a few device nodes, /proc of the new pid namespace and a size-limited /tmp.
+# holds only /usr (read-only), a few device nodes and a size-limited /tmp (no /proc: no /proc/self/mem to scan).
 import ctypes, json, os, resource, select, shutil, signal, sys, time
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE, MS_RELATIME = \
@@ -76,17 +76,19 @@ def build_root():
     os.chroot(".")
     check(libc.umount2(b"/.old", MNT_DETACH), "umount old root")
     os.rmdir("/.old")
-    mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     # No further user namespaces from inside (the limit is per namespace and cannot be raised without privilege here).
     with open("/proc/sys/user/max_user_namespaces", "w") as f:
         f.write("0")
+    last_cap = int(open("/proc/sys/kernel/cap_last_cap").read())
+    check(libc.umount2(b"/proc", MNT_DETACH), "umount /proc")
+    mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return last_cap
 
 
-def drop_privileges():
+def drop_privileges(last_cap):
     """Root of the namespace keeps no capability across exec, and can never regain one."""
     check(libc.prctl(PR_SET_SECUREBITS, SECBITS_LOCKED_NOROOT, 0, 0, 0), "securebits")
-    last = int(open("/proc/sys/kernel/cap_last_cap").read())
-    for cap in range(last + 1):
+    for cap in range(last_cap + 1):
         check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "drop capabilities")
 
 
@@ -107,7 +109,7 @@ def read_payload():
     return data
 
 
-def start_program(payload):
+def start_program(payload, last_cap):
     """Forks the harness: payload on its stdin (a memfd, so nothing is left to read later), rlimits set."""
     fd = os.memfd_create("payload", 0)
     os.write(fd, payload)
@@ -123,8 +125,9 @@ def start_program(payload):
         for name, value in cfg["rlimits"].items():
             resource.setrlimit(getattr(resource, name), (value, value))
         check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-        if cfg["mode"] == "namespaces":
-            drop_privileges()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if last_cap is not None:
+            drop_privileges(last_cap)
         os.execve(cfg["python"], [cfg["python"], "-I", "-B", "-c", cfg["harness"]],
                   {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": cfg["work"], "TMPDIR": cfg["work"]})
     except BaseException as e:  # the child must never return into the launcher's loop
@@ -160,12 +163,12 @@ def supervise(pid):
 
 
 def main():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the program may not interrupt its supervisor
     payload = read_payload()
-    if cfg["mode"] == "namespaces":
-        build_root()
+    last_cap = build_root() if cfg["mode"] == "namespaces" else None
     os.chdir(cfg["work"])
     os.write(2, READY)
-    pid = start_program(payload)
+    pid = start_program(payload, last_cap)
     code = supervise(pid)
     try:
         os.killpg(pid, signal.SIGKILL)  # the program's group; as pid 1 of a namespace, our exit ends the rest

@@ -31,9 +31,21 @@ public sealed class MbppMetricTests
     }
 
     [Fact]
-    public void BuildProgram_PutsCodeThenSetupThenAsserts()
+    public void BuildParts_PutsCodeThenSetupThenAsserts()
     {
         var p = JsonlDataset.Parse("inline", 1, """{"id": "m", "query": "q", "answer": "a", "tests": ["assert f() == 1"], "test_setup": "import os"}""");
-        Assert.Equal("def f(): return 1\n\nimport os\n\nassert f() == 1\n", MbppMetric.BuildProgram(p, "def f(): return 1"));
+        Assert.Equal([("prog.py", "def f(): return 1"), ("setup.py", "import os\n"), ("tests.py", "assert f() == 1\n")],
+            MbppMetric.BuildParts(p, "```python\ndef f(): return 1```"));
+    }
+
+    [Fact]
+    public void TheCodesCodingCookie_DoesNotChangeHowTheAssertsAreRead()
+    {
+        // Compiled together, UTF-7 would read "+AD0APQ-" in the assert as "==" and the assert would pass.
+        var problem = JsonlDataset.Parse("inline", 1,
+            """{"id": "mbpp-x", "query": "add", "answer": "a", "tests": ["assert add(1, 2) +AD0APQ- 3"]}""");
+        var report = TaskMetrics.For("mbpp").Score([problem], ["# coding: utf-7\ndef add(a, b):\n    return sum((a, b))"]);
+        Assert.Equal(0, report.Metrics["pass@1"]);
+        Assert.Contains("NameError: name 'AD0APQ' is not defined", report.Examples[0].Fields["stderr"]);
     }
 }

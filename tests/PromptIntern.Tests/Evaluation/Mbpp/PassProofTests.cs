@@ -88,6 +88,79 @@ public sealed class PassProofTests
     }
 
     [Fact]
+    public void TheToken_CannotBeFound_ByWalkingFramesOrSearchingObjects()
+    {
+        // Every route from the program to the harness's frame (which holds the token): frames, tracebacks, generators,
+        // other threads' frames, tracing, signal handlers (they run on the main thread), gc searches, raw memory, crafted
+        // bytecode and CPython's test modules.
+        var code = """
+            import os, re, sys, threading
+            found = []
+            def scan(frame):
+                while frame is not None:
+                    found.extend(re.findall(r"[0-9A-F]{32}", repr(frame.f_locals)))
+                    frame = frame.f_back
+            def attempt(name, fn):
+                try:
+                    fn()
+                    print(name, 'ran')
+                except Exception as e:
+                    print(name, 'refused', type(e).__name__)
+            def via_traceback():
+                try:
+                    1 / 0
+                except ZeroDivisionError as e:
+                    scan(e.__traceback__.tb_frame)
+            def gen():
+                yield 1
+            attempt('getframe', lambda: scan(sys._getframe()))
+            attempt('traceback', via_traceback)
+            attempt('generator', lambda: scan(gen().gi_frame))
+            attempt('current_frames', lambda: [scan(f) for f in sys._current_frames().values()])
+            attempt('settrace', lambda: sys.settrace(lambda frame, *a: scan(frame)))
+            attempt('setprofile', lambda: sys.setprofile(lambda frame, *a: scan(frame)))
+            attempt('signal', lambda: __import__('signal').signal(2, lambda s, frame: scan(frame)))
+            attempt('gc', lambda: found.extend(re.findall(r"[0-9A-F]{32}", repr(__import__('gc').get_objects()))))
+            attempt('ctypes', lambda: __import__('ctypes'))
+            attempt('proc-mem', lambda: open('/proc/self/mem', 'rb'))
+            attempt('crafted code', lambda: (lambda: 0).__code__.replace(co_consts=(1,)))
+            attempt('_testcapi', lambda: __import__('_testcapi'))
+            for token in found:
+                os.write(1, ('\n' + token + '\n').encode())
+            sys.stdout.flush()
+            os._exit(0)
+            def add(a, b): return 0
+            """;
+        var r = Sandbox.Run("frame-walk", code + Asserts);
+        Assert.False(r.Passed, r.Stdout);
+        Assert.Equal(SandboxReason.Incomplete, r.Reason);
+        Assert.DoesNotContain(" ran", r.Stdout);
+        Assert.Equal(12, r.Stdout.Split('\n').Count(l => l.Contains(" refused ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void HonestPrograms_UsingNamedtupleEnumTypingThreadsAndRecursion_Pass()
+    {
+        var code = """
+            import collections, dataclasses, enum, sys, threading, typing
+            Point = collections.namedtuple('Point', 'x y')
+            Color = enum.Enum('Color', 'RED GREEN')
+            T = typing.TypeVar('T')
+            @dataclasses.dataclass
+            class Box:
+                v: int
+            sys.setrecursionlimit(5000)
+            def depth(n): return 0 if n == 0 else 1 + depth(n - 1)
+            results = []
+            t = threading.Thread(target=lambda: results.append(depth(3000)))
+            t.start(); t.join()
+            def add(a, b): return Point(a, b).x + Box(b).v + len(Color) - 2 + results[0] - 3000
+            """;
+        var r = Sandbox.Run("honest-stdlib", code + Asserts);
+        Assert.True(r.Passed, r.Stderr);
+    }
+
+    [Fact]
     public void HonestProgram_Passes_EvenIfItReplacesPrintAndOsWrite_AndTheTokenIsNotShown()
     {
         var r = Sandbox.Run("honest", "import builtins, os\nprint('hello')\nbuiltins.print = None\nos.write = None\ndef add(a, b): return a + b" + Asserts);

@@ -89,13 +89,11 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public void CreatingNamespaces_Fails_FromInsideTheSandbox()
     {
+        // The unshare binary asks the kernel directly, so this tests the namespace limit, not the harness's audit hook.
         var program = """
-            import ctypes, subprocess
-            libc = ctypes.CDLL(None, use_errno=True)
-            for name, flag in [('user', 0x10000000), ('mount', 0x00020000), ('net', 0x40000000), ('pid', 0x20000000)]:
-                print(name, 'UNSHARED' if libc.unshare(flag) == 0 else 'refused')
-            for cmd in (['unshare', '--user', 'true'], ['unshare', '--map-root-user', '--mount', 'true']):
-                print(cmd[1], 'UNSHARED' if subprocess.run(cmd, capture_output=True).returncode == 0 else 'refused')
+            import subprocess
+            for flags in (['--user'], ['--map-root-user'], ['--map-root-user', '--mount'], ['--mount'], ['--net'], ['--pid', '--fork']):
+                print(' '.join(flags), 'UNSHARED' if subprocess.run(['unshare', *flags, 'true'], capture_output=True).returncode == 0 else 'refused')
             """;
         var r = Sandbox.Run("unshare", program);
         Assert.True(r.Passed, r.Stderr);
@@ -346,7 +344,7 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public void Segfault_IsReported_AsCrash()
     {
-        var r = Sandbox.Run("segv", "import ctypes\nctypes.string_at(0)\n");
+        var r = Sandbox.Run("segv", "import faulthandler\nfaulthandler.disable()\nfaulthandler._sigsegv()\n");
         Assert.Equal(SandboxReason.Crash, r.Reason);
     }
 
