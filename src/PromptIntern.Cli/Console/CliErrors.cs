@@ -21,7 +21,7 @@ public static class CliErrors
         catch (Exception e) when (IsUserError(e)) { return Report(e); }
     }
 
-    static bool IsUserError(Exception e) => e is DataFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException;
+    static bool IsUserError(Exception e) => e is DataFormatException or InvalidDataException or ArgumentException or FileNotFoundException or DirectoryNotFoundException;
 
     static int Report(Exception e)
     {

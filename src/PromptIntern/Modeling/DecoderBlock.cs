@@ -2,13 +2,14 @@ using static TorchSharp.torch;
 
 namespace PromptIntern.Modeling;
 
-/// <summary>One pre-norm decoder layer: x + attn(norm(x)), then + mlp(norm(x)).</summary>
+/// <summary>One pre-norm decoder layer: x + attn(norm(x)), then + mlp(norm(x)) (a sparse mixture of experts for Mixtral).</summary>
 public sealed class DecoderBlock : nn.Module<Tensor, ForwardContext, Tensor>
 {
 #pragma warning disable IDE1006 // HF parameter names
     readonly RmsNorm input_layernorm, post_attention_layernorm;
     readonly Attention self_attn;
-    readonly Mlp mlp;
+    readonly Mlp? mlp;
+    readonly SparseMoe? block_sparse_moe;
 #pragma warning restore IDE1006
 
     public DecoderBlock(LlamaConfig c, int layerIndex, RotaryEmbedding rope) : base(nameof(DecoderBlock))
@@ -16,7 +17,8 @@ public sealed class DecoderBlock : nn.Module<Tensor, ForwardContext, Tensor>
         input_layernorm = new RmsNorm(c.HiddenSize, c.RmsNormEps);
         self_attn = new Attention(c, layerIndex, rope);
         post_attention_layernorm = new RmsNorm(c.HiddenSize, c.RmsNormEps);
-        mlp = new Mlp(c);
+        if (c.IsMoe) block_sparse_moe = new SparseMoe(c);
+        else mlp = new Mlp(c);
         RegisterComponents();
     }
 
@@ -24,6 +26,7 @@ public sealed class DecoderBlock : nn.Module<Tensor, ForwardContext, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x + self_attn.call(input_layernorm.call(x), ctx);
-        return (h + mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();
+        var normed = post_attention_layernorm.call(h);
+        return (h + (mlp is not null ? mlp.call(normed) : block_sparse_moe!.call(normed))).MoveToOuterDisposeScope();
     }
 }

@@ -14,7 +14,7 @@ public sealed class DecoderStack : nn.Module<Tensor, ForwardContext, Tensor>
 
     public DecoderStack(LlamaConfig c) : base("model")
     {
-        var rope = new RotaryEmbedding(c.HeadDim, c.MaxSeqLen, c.RopeTheta);
+        var rope = new RotaryEmbedding(c.HeadDim, c.MaxSeqLen, c.RopeTheta, c.RopeScaling);
         embed_tokens = nn.Embedding(c.VocabSize, c.HiddenSize);
         layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(i => new DecoderBlock(c, i, rope)).ToArray());
         norm = new RmsNorm(c.HiddenSize, c.RmsNormEps);

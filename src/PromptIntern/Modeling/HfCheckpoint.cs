@@ -50,9 +50,10 @@ public static class HfCheckpoint
         using var _ = no_grad();
         foreach (var file in files)
         {
-            using var scope = NewDisposeScope();
-            foreach (var (name, t) in Safetensors.Load(file))
+            foreach (var (name, t) in Safetensors.ReadEach(file))
             {
+                using var scope = NewDisposeScope();
+                using var owned = t; // freed as soon as it is copied: one tensor in flight, never a second copy of the model
                 if (name.EndsWith("rotary_emb.inv_freq")) continue; // old HF checkpoints store it; we recompute it
                 if (name == "lm_head.weight" && model.Config.TieEmbeddings) continue;
                 if (!expected.TryGetValue(name, out var p))

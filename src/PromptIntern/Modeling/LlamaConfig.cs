@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PromptIntern.Data;
 
 namespace PromptIntern.Modeling;
 
-/// <summary>Shape of a Llama-family decoder; serialises with Hugging Face LlamaConfig field names so config.json files interoperate.</summary>
+/// <summary>Shape of a Llama-family decoder (llama, mistral, mixtral, qwen2, qwen3, phi3); serialises with Hugging Face LlamaConfig field names so config.json files interoperate.</summary>
 public sealed record LlamaConfig
 {
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 8192;
@@ -21,8 +22,40 @@ public sealed record LlamaConfig
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "llama";
     [JsonPropertyName("architectures")] public string[] Architectures { get; init; } = ["LlamaForCausalLM"];
     [JsonPropertyName("torch_dtype")] public string TorchDtype { get; init; } = "float32";
+    /// <summary>Per-head width when it is not hidden_size / num_attention_heads (Qwen3, some Llamas).</summary>
+    [JsonPropertyName("head_dim")] public int? ExplicitHeadDim { get; init; }
+    /// <summary>Biases on q/k/v/o (Llama, Qwen3); Qwen2 has q/k/v biases whatever this says.</summary>
+    [JsonPropertyName("attention_bias"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool AttentionBias { get; init; }
+    [JsonPropertyName("mlp_bias"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool MlpBias { get; init; }
+    /// <summary>RoPE frequency scaling (null: plain RoPE); written in the transformers-4 layout that both versions read.</summary>
+    [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
+    /// <summary>Keys a query may attend to, itself included (Mistral, Phi-3; Qwen only with use_sliding_window).</summary>
+    [JsonPropertyName("sliding_window")] public int? SlidingWindow { get; init; }
+    [JsonPropertyName("use_sliding_window")] public bool? UseSlidingWindow { get; init; }
+    [JsonPropertyName("max_window_layers")] public int? MaxWindowLayers { get; init; }
+    /// <summary>Per layer "full_attention" or "sliding_attention" (transformers 5 writes it).</summary>
+    [JsonPropertyName("layer_types")] public string[]? LayerTypes { get; init; }
+    /// <summary>Mixtral: experts per layer and experts each token is routed to.</summary>
+    [JsonPropertyName("num_local_experts")] public int? NumExperts { get; init; }
+    [JsonPropertyName("num_experts_per_tok")] public int? ExpertsPerToken { get; init; }
 
-    [JsonIgnore] public int HeadDim => HiddenSize / NumHeads;
+    [JsonIgnore] public int HeadDim => ExplicitHeadDim ?? HiddenSize / NumHeads;
+    /// <summary>Qwen3's per-head RMSNorm of queries and keys before RoPE.</summary>
+    [JsonIgnore] public bool QkNorm => ModelType == "qwen3";
+    [JsonIgnore] public bool QkvBias => AttentionBias || ModelType == "qwen2";
+    /// <summary>Phi-3 stores q/k/v as one qkv_proj and gate/up as one gate_up_proj.</summary>
+    [JsonIgnore] public bool FusedProjections => ModelType == "phi3";
+    [JsonIgnore] public bool IsMoe => ModelType == "mixtral";
+
+    /// <summary>The sliding window of layer <paramref name="layer"/>, or null for full causal attention (transformers' rules per family).</summary>
+    public int? WindowOf(int layer)
+    {
+        if (SlidingWindow is not { } w || ModelType == "llama") return null;
+        if (ModelType is "qwen2" or "qwen3" && UseSlidingWindow != true) return null;
+        if (LayerTypes is { } types) return types[layer] == "sliding_attention" ? w : null;
+        if (ModelType is "qwen2" or "qwen3") return layer >= (MaxWindowLayers ?? 0) ? w : null;
+        return w;
+    }
 
     /// <summary>For unit tests: ~100k parameters, 2 layers.</summary>
     public static LlamaConfig Micro => new()
@@ -67,52 +100,30 @@ public sealed record LlamaConfig
     /// <summary>Throws when the shape cannot build a model (names the offending field as in config.json).</summary>
     public LlamaConfig Validate(string source = "config")
     {
-        void Need(bool ok, string field, string problem) { if (!ok) throw new InvalidDataException($"{source}: field '{field}': {problem}"); }
+        void Need(bool ok, string field, string problem) { if (!ok) throw new DataFormatException(source, 0, field, problem); }
         Need(VocabSize > 0, "vocab_size", "must be positive");
-        Need(HiddenSize > 0 && NumHeads > 0 && HiddenSize % NumHeads == 0, "hidden_size", $"{HiddenSize} must be a positive multiple of num_attention_heads ({NumHeads})");
+        Need(HiddenSize > 0 && NumHeads > 0 && (ExplicitHeadDim is not null || HiddenSize % NumHeads == 0), "hidden_size", $"{HiddenSize} must be a positive multiple of num_attention_heads ({NumHeads})");
+        Need(ExplicitHeadDim is null or > 0, "head_dim", "must be positive");
         Need(NumKvHeads > 0 && NumHeads % NumKvHeads == 0, "num_key_value_heads", $"{NumKvHeads} must divide num_attention_heads ({NumHeads})");
-        Need(HeadDim % 2 == 0, "hidden_size", "head dimension must be even for rotary embeddings");
+        Need(HeadDim % 2 == 0, ExplicitHeadDim is null ? "hidden_size" : "head_dim", "head dimension must be even for rotary embeddings");
         Need(NumLayers > 0, "num_hidden_layers", "must be positive");
         Need(IntermediateSize > 0, "intermediate_size", "must be positive");
         Need(MaxSeqLen > 0, "max_position_embeddings", "must be positive");
+        Need(SlidingWindow is null or > 0, "sliding_window", "must be positive");
+        Need(LayerTypes is null || LayerTypes.Length == NumLayers && LayerTypes.All(t => t is "full_attention" or "sliding_attention"),
+            "layer_types", $"must list num_hidden_layers ({NumLayers}) entries of full_attention or sliding_attention");
+        Need(!IsMoe || NumExperts > 0 && ExpertsPerToken > 0 && ExpertsPerToken <= NumExperts, "num_experts_per_tok",
+            $"needs 1 <= num_experts_per_tok ({ExpertsPerToken}) <= num_local_experts ({NumExperts})");
         return this;
     }
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Reads a Hugging Face config.json; fields it does not know are ignored (HF files carry many), missing ones take Llama defaults.</summary>
-    public static LlamaConfig FromJson(string json, string source = "config.json")
-    {
-        LlamaConfig? cfg;
-        try { cfg = JsonSerializer.Deserialize<LlamaConfig>(json, Json); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not a valid config: {e.Message}", e); }
-        if (cfg is null) throw new InvalidDataException($"{source}: empty config");
-        using var doc = JsonDocument.Parse(json);
-        RejectUnsupported(doc.RootElement, source);
-        if (doc.RootElement.TryGetProperty("num_key_value_heads", out _) is false && doc.RootElement.TryGetProperty("num_attention_heads", out var h))
-            cfg = cfg with { NumKvHeads = h.GetInt32() };
-        if (doc.RootElement.TryGetProperty("tie_word_embeddings", out _) is false)
-            cfg = cfg with { TieEmbeddings = false };
-        return cfg.Validate(source);
-    }
-
-    /// <summary>HF fields that change the computation in ways this decoder does not implement: fail loudly rather than load wrong.</summary>
-    static void RejectUnsupported(JsonElement root, string source)
-    {
-        void Fail(string field, string problem) => throw new InvalidDataException($"{source}: field '{field}': {problem}");
-        if (root.TryGetProperty("rope_scaling", out var rs) && rs.ValueKind != JsonValueKind.Null) Fail("rope_scaling", "RoPE scaling is not supported (plain RoPE only)");
-        if (root.TryGetProperty("hidden_act", out var act) && act.GetString() is { } a && a != "silu") Fail("hidden_act", $"'{a}' is not supported (silu only)");
-        foreach (var bias in new[] { "attention_bias", "mlp_bias" })
-            if (root.TryGetProperty(bias, out var b) && b.ValueKind == JsonValueKind.True) Fail(bias, "biases are not supported");
-        if (root.TryGetProperty("head_dim", out var hd) && hd.ValueKind == JsonValueKind.Number
-            && root.TryGetProperty("hidden_size", out var hs) && root.TryGetProperty("num_attention_heads", out var nh)
-            && hd.GetInt32() * nh.GetInt32() != hs.GetInt32()) Fail("head_dim", "head_dim × num_attention_heads must equal hidden_size");
-        if (root.TryGetProperty("model_type", out var mt) && mt.GetString() is { } m && m is not ("llama" or "mistral"))
-            Fail("model_type", $"'{m}' is not a Llama-family model (llama, mistral)");
-        if (root.TryGetProperty("sliding_window", out var sw) && sw.ValueKind == JsonValueKind.Number) Fail("sliding_window", "sliding-window attention is not supported");
-    }
+    /// <summary>Reads a Hugging Face config.json of any supported family, in the transformers 4 or 5 layout; fields that
+    /// would change the computation and are not implemented are refused (<see cref="HfConfigReader"/>).</summary>
+    public static LlamaConfig FromJson(string json, string source = "config.json") => HfConfigReader.Read(json, source);
 
     public static LlamaConfig Load(string path)
     {
@@ -123,8 +134,10 @@ public sealed record LlamaConfig
     /// <summary>Parameter count of a model with this shape (embeddings counted once when tied).</summary>
     public long ParameterCount()
     {
-        long d = HiddenSize, kv = (long)NumKvHeads * HeadDim;
-        long perLayer = d * d * 2 + d * kv * 2 + 3 * d * IntermediateSize + 2 * d;
-        return NumLayers * perLayer + VocabSize * d * (TieEmbeddings ? 1 : 2) + d;
+        long d = HiddenSize, q = (long)NumHeads * HeadDim, kv = (long)NumKvHeads * HeadDim, i = IntermediateSize;
+        long attention = d * q * 2 + d * kv * 2 + (QkvBias ? q + 2 * kv : 0) + (AttentionBias ? d : 0) + (QkNorm ? 2L * HeadDim : 0);
+        long mlp = 3 * d * i + (MlpBias ? 2 * i + d : 0);
+        long ffn = IsMoe ? NumExperts!.Value * mlp + d * NumExperts.Value : mlp;
+        return NumLayers * (attention + ffn + 2 * d) + VocabSize * d * (TieEmbeddings ? 1 : 2) + d;
     }
 }

@@ -31,6 +31,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("layernorm.weight") || name.EndsWith("norm.weight")) continue; // ones
+            if (name.EndsWith(".bias")) { p.zero_(); continue; }
             var std = name.EndsWith("o_proj.weight") || name.EndsWith("down_proj.weight") ? residualStd : 0.02;
             p.copy_(randn(p.shape, generator: gen) * std); // (nn.init.normal_ ignores its generator in TorchSharp 0.107)
         }

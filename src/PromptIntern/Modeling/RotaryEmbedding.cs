@@ -3,16 +3,17 @@ using static TorchSharp.torch;
 
 namespace PromptIntern.Modeling;
 
-/// <summary>Rotary position embedding (RoPE, half-split layout as in Hugging Face Llama), with cos/sin tables precomputed once.</summary>
+/// <summary>Rotary position embedding (RoPE, half-split layout as in Hugging Face Llama; optional linear / llama3 scaling), with cos/sin tables precomputed once.</summary>
 public sealed class RotaryEmbedding
 {
     readonly Tensor _cos, _sin; // [maxSeq, headDim]
 
-    public RotaryEmbedding(int headDim, int maxSeq, double theta)
+    public RotaryEmbedding(int headDim, int maxSeq, double theta, RopeScaling? scaling = null)
     {
         using var scope = NewDisposeScope();
-        var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, ScalarType.Float64) / headDim);
-        var freqs = outer(arange(maxSeq, ScalarType.Float64), invFreq);
+        // Angles in float32 as transformers computes them (position · inv_freq rounded to float32), cos/sin from those.
+        var invFreq = RopeScaling.InverseFrequencies(headDim, theta, scaling);
+        var freqs = outer(arange(maxSeq, ScalarType.Float32), invFreq).to(ScalarType.Float64);
         var emb = cat([freqs, freqs], -1);
         _cos = emb.cos().to(ScalarType.Float32).DetachFromDisposeScope();
         _sin = emb.sin().to(ScalarType.Float32).DetachFromDisposeScope();

@@ -68,10 +68,12 @@ public static class Safetensors
     }
 
     /// <summary>Loads every tensor (on CPU, in the file's dtype).</summary>
-    public static Dictionary<string, Tensor> Load(string path)
+    public static Dictionary<string, Tensor> Load(string path) => ReadEach(path).ToDictionary(x => x.Name, x => x.Tensor);
+
+    /// <summary>The file's tensors one at a time (on CPU, in the file's dtype), so that a loader holds at most one besides the model.</summary>
+    public static IEnumerable<(string Name, Tensor Tensor)> ReadEach(string path)
     {
         var (entries, _, dataStart) = ReadHeader(path);
-        var result = new Dictionary<string, Tensor>();
         using var f = File.OpenRead(path);
         foreach (var e in entries)
         {
@@ -80,9 +82,8 @@ public static class Safetensors
             f.ReadExactly(buffer);
             var t = empty(e.Shape, e.DType);
             if (buffer.Length > 0) t.bytes = buffer;
-            result[e.Name] = t;
+            yield return (e.Name, t);
         }
-        return result;
     }
 
     /// <summary>Writes tensors (any device; stored contiguous on CPU) atomically, names sorted, with optional string metadata.</summary>

@@ -1,3 +1,4 @@
+using PromptIntern.Data;
 using Xunit;
 using PromptIntern.Modeling;
 using static TorchSharp.torch;
@@ -60,19 +61,25 @@ public class LlamaModelTests
     [Fact]
     public void Config_BadShape_NamesTheField()
     {
-        var e = Assert.Throws<InvalidDataException>(() => LlamaConfig.FromJson("{\"hidden_size\": 64, \"num_attention_heads\": 4, \"num_key_value_heads\": 3}", "x/config.json"));
+        var e = Assert.Throws<DataFormatException>(() => LlamaConfig.FromJson("{\"hidden_size\": 64, \"num_attention_heads\": 4, \"num_key_value_heads\": 3}", "x/config.json"));
         Assert.Contains("x/config.json", e.Message);
         Assert.Contains("num_key_value_heads", e.Message);
     }
 
     [Theory]
-    [InlineData("\"rope_scaling\": {\"type\": \"llama3\"}", "rope_scaling")]
+    [InlineData("\"rope_scaling\": {\"type\": \"yarn\", \"factor\": 4}", "rope_scaling.rope_type")]
+    [InlineData("\"rope_parameters\": {\"rope_type\": \"longrope\", \"rope_theta\": 10000}", "rope_parameters.rope_type")]
+    [InlineData("\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8}", "rope_scaling.low_freq_factor")]
+    [InlineData("\"rope_scaling\": {\"type\": \"linear\", \"factor\": 2, \"beta_fast\": 32}", "rope_scaling.beta_fast")]
     [InlineData("\"hidden_act\": \"gelu\"", "hidden_act")]
-    [InlineData("\"attention_bias\": true", "attention_bias")]
     [InlineData("\"model_type\": \"gpt2\"", "model_type")]
+    [InlineData("\"model_type\": \"gemma2\"", "model_type")]
+    [InlineData("\"partial_rotary_factor\": 0.5", "partial_rotary_factor")]
+    [InlineData("\"quantization_config\": {\"quant_method\": \"gptq\"}", "quantization_config")]
+    [InlineData("\"model_type\": \"mixtral\"", "num_local_experts")]
     public void Config_UnsupportedHfFeature_IsRejectedByName(string field, string name)
     {
-        var e = Assert.Throws<InvalidDataException>(() => LlamaConfig.FromJson("{\"hidden_size\": 64, \"num_attention_heads\": 4, " + field + "}", "c.json"));
+        var e = Assert.Throws<DataFormatException>(() => LlamaConfig.FromJson("{\"hidden_size\": 64, \"num_attention_heads\": 4, " + field + "}", "c.json"));
         Assert.Contains($"'{name}'", e.Message);
     }
 
