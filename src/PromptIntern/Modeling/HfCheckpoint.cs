@@ -69,7 +69,8 @@ public static class HfCheckpoint
             throw new InvalidDataException($"{directory}: checkpoint lacks {missing.Count} tensor(s) the config needs, first: '{missing[0]}'.");
     }
 
-    static List<string> WeightFiles(string directory)
+    /// <summary>The safetensors files of a checkpoint folder: the shards its index lists, or model.safetensors.</summary>
+    public static List<string> WeightFiles(string directory)
     {
         var index = Path.Combine(directory, IndexFile);
         if (File.Exists(index))

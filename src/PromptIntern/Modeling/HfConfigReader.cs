@@ -10,6 +10,12 @@ public static class HfConfigReader
 {
     public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "mixtral", "qwen2", "qwen3", "phi3"];
 
+    static readonly Dictionary<string, string> Architecture = new()
+    {
+        ["llama"] = "LlamaForCausalLM", ["mistral"] = "MistralForCausalLM", ["mixtral"] = "MixtralForCausalLM",
+        ["qwen2"] = "Qwen2ForCausalLM", ["qwen3"] = "Qwen3ForCausalLM", ["phi3"] = "Phi3ForCausalLM",
+    };
+
     static readonly HashSet<string> RopeKeys =
         ["rope_type", "type", "rope_theta", "factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings", "partial_rotary_factor"];
 
@@ -42,6 +48,7 @@ public static class HfConfigReader
         cfg = cfg with
         {
             ModelType = type,
+            Architectures = root.TryGetProperty("architectures", out var arch) && arch.ValueKind == JsonValueKind.Array ? cfg.Architectures : [Architecture[type]],
             RopeTheta = theta,
             RopeScaling = scaling,
             NumKvHeads = root.TryGetProperty("num_key_value_heads", out var kv) && kv.ValueKind == JsonValueKind.Number ? kv.GetInt32() : cfg.NumHeads,

@@ -89,12 +89,14 @@ public sealed class LoraAdapter
         .SelectMany(t => new[] { ($"base_model.model.{t.Name}.lora_A.weight", (Tensor)t.A.weight!), ($"base_model.model.{t.Name}.lora_B.weight", (Tensor)t.B.weight!) })
         .ToDictionary(x => x.Item1, x => x.Item2);
 
-    /// <summary>Writes adapter_config.json + adapter_model.safetensors (only the adapter weights).</summary>
+    /// <summary>Writes a PEFT adapter folder: adapter_config.json + adapter_model.safetensors (only the adapter weights, PEFT names).</summary>
     public void Save(string directory, string? baseModel = null)
     {
         Directory.CreateDirectory(directory);
         Safetensors.Save(Path.Combine(directory, WeightsFile), StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
-        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), (Config with { BaseModel = baseModel ?? Config.BaseModel }).ToJson());
+        // The leaf names actually adapted (not "all-linear"), so PEFT adapts the same layers on any model class.
+        var targets = _targets.Select(t => t.Name.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal).ToArray();
+        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), (Config with { BaseModel = baseModel ?? Config.BaseModel, TargetModules = targets }).ToJson());
     }
 
     /// <summary>Attaches the adapter saved in <paramref name="directory"/> to <paramref name="model"/> (strict: every adapter tensor must match).</summary>

@@ -19,7 +19,15 @@ public sealed record LoraConfig
 
     [JsonIgnore] public double Scaling => Alpha / R;
 
-    public static readonly string[] AllLinear = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+    /// <summary>Every projection name of the supported families: Llama/Mistral/Qwen, Phi-3's fused qkv_proj and gate_up_proj,
+    /// Mixtral's experts (w1, w2, w3). "all-linear" adapts those a model has (never the router or lm_head).</summary>
+    public static readonly string[] AllLinear = ["q_proj", "k_proj", "v_proj", "o_proj", "qkv_proj", "gate_proj", "up_proj", "down_proj", "gate_up_proj", "w1", "w2", "w3"];
+
+    /// <summary>The adaptable projections of a model of <paramref name="c"/>'s family (what "all-linear" adapts there).</summary>
+    public static IReadOnlyList<string> TargetsFor(LlamaConfig c) =>
+        c.FusedProjections ? ["qkv_proj", "o_proj", "gate_up_proj", "down_proj"]
+        : c.IsMoe ? ["q_proj", "k_proj", "v_proj", "o_proj", "w1", "w2", "w3"]
+        : ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
 
     public bool Targets(string leafName) =>
         TargetModules.Contains("all-linear") ? AllLinear.Contains(leafName) : TargetModules.Contains(leafName);
@@ -36,6 +44,30 @@ public sealed record LoraConfig
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     public string ToJson() => JsonSerializer.Serialize(this, Json);
-    public static LoraConfig FromJson(string json, string source) =>
-        (JsonSerializer.Deserialize<LoraConfig>(json, Json) ?? throw new InvalidDataException($"{source}: empty adapter config")).Validate();
+    /// <summary>Reads an adapter_config.json (the kit's or PEFT's); PEFT options that change the computation and that
+    /// the kit does not implement (DoRA, rsLoRA, per-layer ranks, trained biases, extra saved modules) are refused.</summary>
+    public static LoraConfig FromJson(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                bool set = p.Value.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.Object => p.Value.EnumerateObject().Any(),
+                    JsonValueKind.Array => p.Value.GetArrayLength() > 0,
+                    JsonValueKind.Number or JsonValueKind.String => true,
+                    _ => false,
+                };
+                if (set && p.Name is "use_dora" or "use_rslora" or "rank_pattern" or "alpha_pattern" or "layers_to_transform" or "modules_to_save" or "fan_in_fan_out" or "lora_bias" or "trainable_token_indices" or "target_parameters")
+                    throw new Data.DataFormatException(source, 0, p.Name, "this PEFT option is not supported by the kit's LoRA");
+            }
+            var config = JsonSerializer.Deserialize<LoraConfig>(json, Json) ?? throw new Data.DataFormatException(source, 0, "(json)", "empty adapter config");
+            if (config.Bias != "none") throw new Data.DataFormatException(source, 0, "bias", $"'{config.Bias}' is not supported (none only)");
+            return config.Validate();
+        }
+        catch (JsonException e) { throw new Data.DataFormatException(source, 0, "(json)", e.Message); }
+    }
 }

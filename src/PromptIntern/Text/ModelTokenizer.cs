@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace PromptIntern.Text;
@@ -6,7 +7,7 @@ namespace PromptIntern.Text;
 /// <summary>The tokenizer of the kit's language models: a byte-level BPE that the kit trains itself (or loads from a
 /// Hugging Face checkpoint), run by Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>. Decoding an encoding gives back
 /// the exact input for any valid Unicode string. Special tokens are never read from text unless asked for.</summary>
-public sealed class ModelTokenizer : ITokenizer
+public sealed class ModelTokenizer : IHfTokenizer
 {
     public const string TokenizerJsonFile = "tokenizer.json";
     public const string VocabFile = "vocab.json";
@@ -14,6 +15,7 @@ public sealed class ModelTokenizer : ITokenizer
     public const string ConfigFile = "tokenizer_config.json";
 
     readonly BpeTokenizer _bpe;
+    readonly Regex _pattern;
     readonly Dictionary<int, int> _byteLength = new();
     readonly Dictionary<int, string> _idToToken = new();
     readonly KeyValuePair<string, int>[] _specialsLongestFirst;
@@ -31,6 +33,14 @@ public sealed class ModelTokenizer : ITokenizer
     public int EosId { get; }
     /// <summary>Padding id; the EOS id when the tokenizer has no pad token.</summary>
     public int PadId { get; }
+
+    /// <summary>Whether transformers would add BOS / EOS when encoding with special tokens (a loaded tokenizer.json's
+    /// post-processor, else tokenizer_config.json). The kit's own model code adds BOS itself, whatever these say.</summary>
+    public bool AddBosToken { get; init; }
+    public bool AddEosToken { get; init; }
+
+    public string Kind => "byte-level BPE" + (Model.Pattern == PreTokenizerPattern.Gpt2 ? " (GPT-2 regex)" : Model.Pattern == PreTokenizerPattern.Default ? " (kit regex)" : " (custom regex)")
+        + (Model.NfcNormalize ? ", NFC" : "") + (Model.IgnoreMerges ? ", ignore_merges" : "");
 
     /// <summary>The library tokenizer that does the encoding and decoding.</summary>
     public Tokenizer Inner => _bpe;
@@ -54,12 +64,13 @@ public sealed class ModelTokenizer : ITokenizer
         BosId = ResolveRole("bos", r.Bos, SpecialTokenRoles.BosCandidates) ?? EosId;
         PadId = ResolveRole("pad", r.Pad, SpecialTokenRoles.PadCandidates) ?? EosId;
 
+        _pattern = PreTokenizerPattern.Compile(model.Pattern);
         _bpe = BpeTokenizer.Create(new BpeOptions(model.Vocab)
         {
             Merges = model.Merges,
             ByteLevel = true,
             // No special tokens for the pre-tokenizer: text such as "<|eos|>" in user data stays text.
-            PreTokenizer = new RegexPreTokenizer(PreTokenizerPattern.Compile(model.Pattern), null),
+            PreTokenizer = new RegexPreTokenizer(_pattern, null),
             SpecialTokens = model.SpecialTokens.Count == 0 ? null : new Dictionary<string, int>(model.SpecialTokens),
         });
     }
@@ -88,10 +99,16 @@ public sealed class ModelTokenizer : ITokenizer
     public int[] Encode(string text, bool parseSpecialTokens) =>
         EncodeWithOffsets(text, parseSpecialTokens).Select(t => t.Id).ToArray();
 
-    /// <summary>Tokens with the characters of <paramref name="text"/> each stands for; the spans tile the text exactly.</summary>
+    /// <summary>As transformers encodes by default: special tokens parsed, BOS / EOS added as the tokenizer's files say.</summary>
+    public int[] EncodeWithSpecialTokens(string text) =>
+        [.. AddBosToken ? [BosId] : Array.Empty<int>(), .. Encode(text, parseSpecialTokens: true), .. AddEosToken ? [EosId] : Array.Empty<int>()];
+
+    /// <summary>Tokens with the characters of <paramref name="text"/> each stands for; the spans tile the text exactly
+    /// (the NFC-normalised text, for tokenizers that normalise).</summary>
     public IReadOnlyList<TokenSpan> EncodeWithOffsets(string text, bool parseSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (Model.NfcNormalize) text = text.Normalize(NormalizationForm.FormC);
         var spans = new List<TokenSpan>();
         int pos = 0;
         if (parseSpecialTokens)
@@ -125,7 +142,7 @@ public sealed class ModelTokenizer : ITokenizer
     {
         if (length == 0) return;
         var piece = text.Substring(start, length);
-        var ids = _bpe.EncodeToIds(piece);
+        var ids = Model.IgnoreMerges ? EncodeIgnoringMerges(piece) : _bpe.EncodeToIds(piece);
         // Char index at each UTF-8 character start, so that token byte boundaries snap to character boundaries.
         var charAtByte = new List<(int Byte, int Char)>(piece.Length + 1);
         int bytePos = 0;
@@ -156,6 +173,18 @@ public sealed class ModelTokenizer : ITokenizer
         }
         if (tokenByte != bytePos)
             throw new InvalidOperationException($"tokens cover {tokenByte} of {bytePos} bytes; the pre-tokenizer pattern does not match every character");
+    }
+
+    // Llama 3's ignore_merges: a pre-token that is itself in the vocabulary is one token; the rest go through BPE.
+    List<int> EncodeIgnoringMerges(string piece)
+    {
+        var ids = new List<int>();
+        foreach (Match m in _pattern.Matches(piece))
+        {
+            if (Model.Vocab.TryGetValue(ByteLevelAlphabet.ToToken(Encoding.UTF8.GetBytes(m.Value)), out int id)) ids.Add(id);
+            else ids.AddRange(_bpe.EncodeToIds(m.Value));
+        }
+        return ids;
     }
 
     // The earliest special-token occurrence at or after from (longest wins on a tie); At = -1 when there is none.

@@ -7,7 +7,7 @@ public static class TokenizerFiles
     public static readonly List<(string MarkerFile, Func<string, ITokenizer> Load)> Loaders =
     [
         (ByteTokenizer.FileName, _ => new ByteTokenizer()),
-        (ModelTokenizer.TokenizerJsonFile, ModelTokenizer.Load),
+        (ModelTokenizer.TokenizerJsonFile, TokenizerFolder.LoadAny),
         (ModelTokenizer.VocabFile, ModelTokenizer.Load),
     ];
 

@@ -40,7 +40,11 @@ public static class TokenizerFolder
         name ??= Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
 
         string json = Path.Combine(dir, ModelTokenizer.TokenizerJsonFile);
-        if (File.Exists(json)) return new ModelTokenizer(HfTokenizerJson.Read(json), name, roles);
+        if (File.Exists(json))
+        {
+            var (bos, eos) = SpecialTokenPolicy(json, ReadConfigNode(Path.Combine(dir, ModelTokenizer.ConfigFile)));
+            return new ModelTokenizer(HfTokenizerJson.Read(json), name, roles) { AddBosToken = bos, AddEosToken = eos };
+        }
 
         string vocabPath = Path.Combine(dir, ModelTokenizer.VocabFile), mergesPath = Path.Combine(dir, ModelTokenizer.MergesFile);
         if (!File.Exists(vocabPath) || !File.Exists(mergesPath))
@@ -74,18 +78,48 @@ public static class TokenizerFolder
 
     static (SpecialTokenRoles Roles, string? Name) ReadConfig(string path)
     {
-        if (!File.Exists(path)) return (new SpecialTokenRoles(), null);
-        JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        var root = ReadConfigNode(path);
+        var name = root?["name_or_path"] is JsonValue n && n.TryGetValue(out string? s) && s.Length > 0 ? s : null;
+        return (ReadRoles(root), name);
+    }
+
+    /// <summary>tokenizer_config.json as a JSON tree, or null when the folder has none.</summary>
+    internal static JsonNode? ReadConfigNode(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try { return JsonNode.Parse(File.ReadAllText(path)); }
         catch (JsonException e) { throw new DataFormatException(path, 0, "(json)", $"malformed JSON: {e.Message}"); }
+    }
+
+    internal static SpecialTokenRoles ReadRoles(JsonNode? config)
+    {
         // HF writes a special token either as a string or as an AddedToken object with "content".
-        string? Token(string field) => root?[field] switch
+        string? Token(string field) => config?[field] switch
         {
             JsonValue v when v.TryGetValue(out string? s) => s,
             JsonObject o => (string?)o["content"],
             _ => null,
         };
-        var name = root?["name_or_path"] is JsonValue n && n.TryGetValue(out string? s) && s.Length > 0 ? s : null;
-        return (new SpecialTokenRoles(Token("bos_token"), Token("eos_token"), Token("pad_token")), name);
+        return new SpecialTokenRoles(Token("bos_token"), Token("eos_token"), Token("pad_token"));
+    }
+
+    /// <summary>Whether transformers adds BOS / EOS when encoding with special tokens: the post-processor's template,
+    /// else tokenizer_config.json's add_bos_token / add_eos_token.</summary>
+    internal static (bool Bos, bool Eos) SpecialTokenPolicy(string tokenizerJson, JsonNode? config)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(tokenizerJson))!;
+        if (root["post_processor"] is JsonObject) return HfTokenizerJson.ReadTemplate(root);
+        bool Flag(string name) => config?[name] is JsonValue v && v.TryGetValue(out bool b) && b;
+        return (Flag("add_bos_token"), Flag("add_eos_token"));
+    }
+
+    /// <summary>Loads a Hugging Face tokenizer folder of either BPE kind: SentencePiece-style or byte-level.</summary>
+    public static ITokenizer LoadAny(string dir)
+    {
+        string json = Path.Combine(dir, ModelTokenizer.TokenizerJsonFile), configPath = Path.Combine(dir, ModelTokenizer.ConfigFile);
+        if (!File.Exists(json) || !HfTokenizerJson.IsSentencePiece(json)) return Load(dir);
+        var config = ReadConfigNode(configPath);
+        var name = config?["name_or_path"] is JsonValue n && n.TryGetValue(out string? s) && s.Length > 0 ? s : Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
+        return new SentencePieceBpe(HfTokenizerJson.ReadSentencePiece(json, config), name, File.ReadAllText(json), config?.ToJsonString() ?? "{}");
     }
 }

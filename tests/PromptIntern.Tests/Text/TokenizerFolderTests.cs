@@ -100,7 +100,7 @@ public class TokenizerFolderTests(TokenizerFixture fixture) : IClassFixture<Toke
     public void Load_TokenizerJsonWithNormalizer_FailsNamingTheField()
     {
         using var dir = new TempDir();
-        WriteHfTokenizer(dir.Path, mergesAsPairs: true, normalizer: new JsonObject { ["type"] = "NFC" });
+        WriteHfTokenizer(dir.Path, mergesAsPairs: true, normalizer: new JsonObject { ["type"] = "Lowercase" });
         var e = Assert.Throws<DataFormatException>(() => ModelTokenizer.Load(dir.Path));
         Assert.Contains("normalizer", e.Message);
         Assert.Contains(ModelTokenizer.TokenizerJsonFile, e.Message);
