@@ -1,6 +1,6 @@
 using System.CommandLine;
 using PromptIntern.Data;
-using PromptIntern.Evaluation;
+using PromptIntern.Provenance;
 using PromptIntern.Modeling;
 using PromptIntern.Text;
 using Spectre.Console;

@@ -116,11 +116,11 @@ public static class HfParity
     }
 
     /// <summary>The report as indented JSON, with where and when it was measured.</summary>
-    public static string ToJson(Report report, Evaluation.RunProvenance provenance) =>
+    public static string ToJson(Report report, Provenance.RunProvenance provenance) =>
         JsonSerializer.Serialize(new { provenance, report }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>Markdown tables of the report (the README's "Verified model families" rows come from here).</summary>
-    public static string ToMarkdown(Report report, Evaluation.RunProvenance provenance)
+    public static string ToMarkdown(Report report, Provenance.RunProvenance provenance)
     {
         var sb = new System.Text.StringBuilder();
         sb.AppendLine($"Parity with transformers {report.Fixtures?["transformers"]}, tokenizers {report.Fixtures?["tokenizers"]}, PEFT {report.Fixtures?["peft"]} (fixtures written {report.Fixtures?["date_utc"]}); measured at commit {provenance.Commit[..Math.Min(12, provenance.Commit.Length)]} on {provenance.Machine}, {provenance.DateUtc}, CPU fp32.");

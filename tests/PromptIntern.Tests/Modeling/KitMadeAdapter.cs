@@ -3,7 +3,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace PromptIntern.Tests.Modeling.Parity;
+namespace PromptIntern.Tests.Modeling;
 
 /// <summary>The LoRA adapter the kit trains for the PEFT round trip (fixture peft/llama-kit-made): shaped for the
 /// 'llama' parity checkpoint, trained a few steps on random ids, saved as a PEFT folder.</summary>
