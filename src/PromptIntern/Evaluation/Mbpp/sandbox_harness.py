@@ -9,8 +9,10 @@
 import _thread, json, os, sys
 
 FRAME_ATTRIBUTES = {"tb_frame", "gi_frame", "cr_frame", "ag_frame"}
+# marshal too: crafted bytecode reads memory. The launcher starts Python with a pycache prefix that cannot exist, so
+# imports compile from source and never need marshal.
 BLOCKED = ("sys._current_frames", "sys._current_exceptions", "sys.settrace", "sys.setprofile", "gc.get_objects",
-           "gc.get_referrers", "gc.get_referents", "ctypes.", "code.__new__")
+           "gc.get_referrers", "gc.get_referents", "ctypes.", "code.__new__", "marshal.load")
 BLOCKED_MODULES = ("ctypes", "_ctypes", "_test", "_xx")  # raw memory, or CPython's test hooks into its internals
 
 

@@ -128,7 +128,7 @@ def start_program(payload, last_cap):
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         if last_cap is not None:
             drop_privileges(last_cap)
-        os.execve(cfg["python"], [cfg["python"], "-I", "-B", "-c", cfg["harness"]],
+        os.execve(cfg["python"], [cfg["python"], "-I", "-B", "-X", "pycache_prefix=/dev/null/none", "-c", cfg["harness"]],
                   {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": cfg["work"], "TMPDIR": cfg["work"]})
     except BaseException as e:  # the child must never return into the launcher's loop
         os.write(2, f"sandbox-error: cannot start the program: {e}\n".encode())

@@ -124,6 +124,7 @@ public sealed class PassProofTests
             attempt('ctypes', lambda: __import__('ctypes'))
             attempt('proc-mem', lambda: open('/proc/self/mem', 'rb'))
             attempt('crafted code', lambda: (lambda: 0).__code__.replace(co_consts=(1,)))
+            attempt('marshal', lambda: __import__('marshal').loads(__import__('marshal').dumps((lambda: 0).__code__)))
             attempt('_testcapi', lambda: __import__('_testcapi'))
             for token in found:
                 os.write(1, ('\n' + token + '\n').encode())
@@ -135,7 +136,7 @@ public sealed class PassProofTests
         Assert.False(r.Passed, r.Stdout);
         Assert.Equal(SandboxReason.Incomplete, r.Reason);
         Assert.DoesNotContain(" ran", r.Stdout);
-        Assert.Equal(12, r.Stdout.Split('\n').Count(l => l.Contains(" refused ", StringComparison.Ordinal)));
+        Assert.Equal(13, r.Stdout.Split('\n').Count(l => l.Contains(" refused ", StringComparison.Ordinal)));
     }
 
     [Fact]
