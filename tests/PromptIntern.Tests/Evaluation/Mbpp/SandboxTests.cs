@@ -147,6 +147,20 @@ public sealed class SandboxTests : IDisposable
     }
 
     [Fact]
+    public void UnisolatedFallback_IsOnlyTakenWhenAsked_StillNeedsTheToken_AndRemovesItsFolder()
+    {
+        Assert.Throws<InvalidOperationException>(() => new PythonSandbox(Options with { Isolation = SandboxIsolation.None }));
+        var unsafeBox = new PythonSandbox(Options with { Isolation = SandboxIsolation.None, UnsafeNoIsolation = true });
+        Assert.Equal(SandboxIsolation.None, unsafeBox.Isolation);
+        var honest = unsafeBox.Run("honest", "import os\nprint(os.path.basename(os.getcwd()))\nassert 1 + 1 == 2\n");
+        Assert.True(honest.Passed, honest.Stderr);
+        Assert.StartsWith($"promptintern-sbx-{Environment.ProcessId}-", honest.Stdout.Trim());
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), honest.Stdout.Trim())));
+        var faker = unsafeBox.Run("faker", "import os\nos._exit(0)\nassert False\n");
+        Assert.Equal(SandboxReason.Incomplete, faker.Reason);
+    }
+
+    [Fact]
     public void StaleTempFolders_OfAKitThatDied_AreRemovedOnTheNextStart()
     {
         using var gone = Process.Start("true")!;
