@@ -42,13 +42,13 @@ static class SandboxHost
     }
 
     /// <summary>Waits up to <paramref name="seconds"/> for no host process to match; fails naming those left.</summary>
-    public static void AssertGone(Func<(int Pid, int Uid, string Cmd), bool> match, string what, double seconds = 3)
+    public static void AssertGone(Func<(int Pid, int Uid, string Cmd), bool> match, string what, double seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         List<string> left;
         do
         {
-            left = Processes().Where(match).Select(p => $"{p.Pid} {p.Cmd}").ToList();
+            left = Processes().Where(match).Select(p => $"{p.Pid} uid {p.Uid}: {(p.Cmd.Length > 80 ? p.Cmd[..80] + "…" : p.Cmd)}").ToList();
             if (left.Count == 0) return;
             Thread.Sleep(100);
         } while (DateTime.UtcNow < deadline);
