@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using PromptIntern.Compression;
 using PromptIntern.Data;
+using PromptIntern.Text;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;
@@ -36,7 +37,7 @@ public sealed class CompressVerb : IVerb
         foreach (var o in new Option[] { task, method, rate, target, question, force, noStructure, seed, tokenizer, json, all, outDir, model, newlines, distill, cacheDir }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
-            var counter = TiktokenCounter.Get(p.GetValue(tokenizer)!);
+            var counter = CostTokenizer.Get(p.GetValue(tokenizer)!);
             var structure = !p.GetValue(noStructure);
             var extra = p.GetValue(force)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ForceKeep.Literal).ToList();
             if (p.GetValue(newlines)) extra.Add(ForceKeep.Newlines);
@@ -53,7 +54,7 @@ public sealed class CompressVerb : IVerb
                 Instruction = LoadTemplate(taskName),
                 Question = p.GetValue(question) ?? SampleQuery(taskName),
                 QuestionInPrompt = false,
-                Rate = p.GetValue(rate),
+                KeepRate = p.GetValue(rate),
                 TargetTokens = p.GetValue(target),
                 ForceKeep = forceKeep,
                 Seed = p.GetValue(seed),
@@ -134,7 +135,7 @@ public sealed class CompressVerb : IVerb
         var table = new Table().AddColumns("task", "method", "origin", "rate 0.8", "rate 0.5", "rate 0.3", "rate 0.1");
         foreach (var g in rows.GroupBy(r => (r.Task, r.Method)))
             table.AddRow([g.Key.Task, g.Key.Method, g.First().OriginTokens.ToString(),
-                .. CompressionSweep.DefaultRates.Select(rate => g.First(r => r.RequestedRate == rate) is var c ? $"{c.CompressedTokens} ({c.Milliseconds:0} ms)" : "")]);
+                .. CompressionSweep.DefaultRates.Select(rate => g.First(r => r.KeepRate == rate) is var c ? $"{c.CompressedTokens} ({c.Milliseconds:0} ms)" : "")]);
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(stem)}[/].csv, .md, .json");
         return 0;

@@ -6,6 +6,7 @@ using PromptIntern.Curriculum;
 using PromptIntern.Data;
 using PromptIntern.Prompts;
 using PromptIntern.Scheduling;
+using PromptIntern.Text;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;
@@ -30,8 +31,7 @@ public sealed class CurriculumVerb : IVerb
         var tokenizer = CommonOptions.Tokenizer();
         var compressor = new Option<string>("--compressor")
         {
-            Description = $"template compressor: {string.Join(", ", Compressors.Methods)} (LM-scored ones use the n-gram fallback scorer), " +
-                          $"or {StandIn} (token-prefix truncation, no LM)",
+            Description = $"template compressor: {string.Join(", ", Compressors.Methods)} (LM-scored ones use the n-gram fallback scorer)",
             DefaultValueFactory = _ => Compressors.LlmLingua2,
         };
         var price = new Option<double?>("--train-price") { Description = "training price, USD per 1M tokens, for the cost estimate (none: no estimate)" };
@@ -54,10 +54,10 @@ public sealed class CurriculumVerb : IVerb
             var evalRows = JsonlDataset.Load(evalPath);
             string template = r.GetValue(templateDir) is { } dir ? TaskTemplates.Get(t, dir) : TaskTemplates.Get(t);
             var fmt = FineTuneFormats.Parse(r.GetValue(format)!);
-            var counter = TokenCounter.Tiktoken(r.GetValue(tokenizer)!);
+            var counter = CostTokenizer.Get(r.GetValue(tokenizer)!);
             string output = Path.GetFullPath(r.GetValue(outDir)!);
 
-            var builder = new CurriculumBuilder(template, TemplateCompressorFor(r.GetValue(compressor)!, t, counter.Name), new Bm25Retriever(train),
+            var builder = new CurriculumBuilder(template, CompressorFor(r.GetValue(compressor)!, counter), TaskTemplates.ForcedSpans(t), new Bm25Retriever(train),
                 new TaskTextFormat(e => TaskFormat.QueryText(t, e), e => TaskFormat.AnswerText(t, e)));
             CliConsole.Out.MarkupLine($"Plan [bold]{Markup.Escape(thePlan.Name)}[/]: {Markup.Escape(thePlan.Description)}");
             CliConsole.Out.MarkupLine($"Train {Markup.Escape(trainPath)} ({train.Count:N0} rows); template compressor {Markup.Escape(builder.CompressorName)}; retriever {builder.RetrieverName}");
@@ -81,18 +81,14 @@ public sealed class CurriculumVerb : IVerb
         return cmd;
     }
 
-    const string StandIn = "standin-truncate";
-
-    /// <summary>The template compressor by CLI name; Compression's compressors count in the report's tokenizer and keep the
-    /// task's forced spans (answer marker, output-format sentence).</summary>
-    static ITemplateCompressor TemplateCompressorFor(string name, string task, string tokenizer)
+    /// <summary>The template compressor by CLI name, counting in the report's tokenizer.</summary>
+    static IPromptCompressor CompressorFor(string name, ITokenCounter counter)
     {
-        if (string.Equals(name.Trim(), StandIn, StringComparison.OrdinalIgnoreCase)) return new TruncationTemplateCompressor(tokenizer);
         var method = name.Trim().ToLowerInvariant();
         if (!Compressors.Methods.Contains(method))
-            throw new ArgumentException($"unknown compressor '{name}'; known: {string.Join(", ", Compressors.Methods)}, {StandIn}");
+            throw new ArgumentException($"unknown compressor '{name}'; known: {string.Join(", ", Compressors.Methods)}");
         var scorer = method is Compressors.Truncate or Compressors.Random ? null : NGramTokenScorer.TrainOnTaskData(KitPaths.Data);
-        return TemplateCompressor.From(Compressors.Create(method, scorer!, TiktokenCounter.Get(tokenizer)), TaskTemplates.ForcedSpans(task));
+        return Compressors.Create(method, scorer!, counter);
     }
 
     static void Print(CurriculumReport r)
@@ -101,7 +97,7 @@ public sealed class CurriculumVerb : IVerb
         foreach (var c in new[] { "stage", "template", "shots", "epochs", "examples", "in tok/query", "train tokens", "× epochs", "est. USD" })
             table.AddColumn(new TableColumn(c));
         foreach (var s in r.Stages)
-            table.AddRow(s.Stage.ToString(), s.TemplateRate is { } x ? x.ToString("0.###") : "dropped", s.Shots.ToString(),
+            table.AddRow(s.Stage.ToString(), s.KeepRate is { } x ? x.ToString("0.###") : "dropped", s.Shots.ToString(),
                 s.Epochs.ToString("0.##"), s.Examples.ToString("N0"), s.InputTokensPerQuery.ToString("N0"), s.TrainingTokens.ToString("N0"),
                 s.TrainedTokens.ToString("N0"), s.EstimatedCostUsd?.ToString("0.00") ?? "n/a");
         table.AddRow("total", "", "", r.PlanEpochs.ToString("0.##"), "", "", r.TotalTrainingTokens.ToString("N0"),

@@ -62,7 +62,7 @@ public sealed class PromptVerb : IVerb
         console.Write(new Rule("reference answer"));
         console.WriteLine(TaskFormat.AnswerText(task, row));
 
-        var counts = CostTokenizer.Known.Select(n => PromptTokenCounts.Count(parts, CostTokenizer.Get(n))).ToList();
+        var counts = CostTokenizer.Known.Select(n => PromptTokens.Count(parts, CostTokenizer.Get(n))).ToList();
         CliTable.Print($"Tokens per prompt part ({task}, {row.Id})", ["part", .. counts.Select(c => c.Tokenizer)],
         [
             ["template", .. counts.Select(c => CliTable.Num(c.Template))],

@@ -1,6 +1,6 @@
 namespace PromptIntern.Compression;
 
-/// <summary>What to compress and how much: the prompt's parts, a kept fraction (<see cref="Rate"/>, LLMLingua's
+/// <summary>What to compress and how much: the prompt's parts, a keep rate (<see cref="KeepRate"/>, LLMLingua's "rate"
 /// convention) or a token budget (<see cref="TargetTokens"/>, which wins), and spans that must survive.</summary>
 /// <remarks>Unlike LLMLingua, which leaves the instruction untouched, the kit compresses the instruction
 /// (the recurring template) by default, because template compression is what PromptIntern needs.
@@ -17,9 +17,9 @@ public sealed record CompressionRequest
     public string Question { get; init; } = "";
 
     /// <summary>Fraction of the prompt's tokens to keep, in [0, 1] (0.3 keeps about 30%).</summary>
-    public double Rate { get; init; } = 0.5;
+    public double KeepRate { get; init; } = 0.5;
 
-    /// <summary>Exact token budget for the whole compressed prompt; overrides <see cref="Rate"/> when set.</summary>
+    /// <summary>Exact token budget for the whole compressed prompt; overrides <see cref="KeepRate"/> when set.</summary>
     public int? TargetTokens { get; init; }
 
     /// <summary>Regular expressions whose matches are always kept (whole words around them survive too).
@@ -39,13 +39,13 @@ public sealed record CompressionRequest
     public double? InputPricePerMillionTokens { get; init; }
 
     /// <summary>A single text compressed as the instruction.</summary>
-    public static CompressionRequest ForText(string text, double rate) => new() { Instruction = text, Rate = rate };
+    public static CompressionRequest ForText(string text, double keepRate) => new() { Instruction = text, KeepRate = keepRate };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {
-        if (double.IsNaN(Rate) || Rate < 0 || Rate > 1)
-            throw new ArgumentException($"Rate must be in [0, 1] (fraction of tokens kept); got {Rate}", nameof(Rate));
+        if (double.IsNaN(KeepRate) || KeepRate < 0 || KeepRate > 1)
+            throw new ArgumentException($"KeepRate must be in [0, 1] (fraction of tokens kept); got {KeepRate}", nameof(KeepRate));
         if (TargetTokens is < 0)
             throw new ArgumentException($"TargetTokens must be >= 0; got {TargetTokens}", nameof(TargetTokens));
         foreach (var p in ForceKeep)

@@ -16,8 +16,8 @@ public sealed record CompressionResult
 
     [JsonPropertyName("method")] public required string Method { get; init; }
 
-    /// <summary>The rate asked for (TargetTokens / OriginTokens when a token budget was given).</summary>
-    [JsonPropertyName("requested_rate")] public required double RequestedRate { get; init; }
+    /// <summary>The keep rate asked for (TargetTokens / OriginTokens when a token budget was given).</summary>
+    [JsonPropertyName("requested_rate")] public required double KeepRate { get; init; }
 
     /// <summary>The token budget the selection aimed at.</summary>
     [JsonPropertyName("target_tokens")] public required int TargetTokens { get; init; }
@@ -39,8 +39,8 @@ public sealed record CompressionResult
     /// <summary>Origin tokens / compressed tokens (LLMLingua's "ratio", e.g. 3.2 for "3.2x").</summary>
     [JsonPropertyName("ratio"), JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] public double Ratio => CompressedTokens == 0 ? (OriginTokens == 0 ? 1 : double.PositiveInfinity) : (double)OriginTokens / CompressedTokens;
 
-    /// <summary>Compressed tokens / origin tokens: the rate achieved.</summary>
-    [JsonPropertyName("rate")] public double Rate => OriginTokens == 0 ? 1 : (double)CompressedTokens / OriginTokens;
+    /// <summary>Compressed tokens / origin tokens: the keep rate achieved (LLMLingua's "rate").</summary>
+    [JsonPropertyName("rate")] public double AchievedRate => OriginTokens == 0 ? 1 : (double)CompressedTokens / OriginTokens;
 
     /// <summary>One JSON line with LLMLingua's field names (snake_case), typed.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -48,7 +48,7 @@ public sealed record CompressionResult
     static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [JsonIgnore] public string RatioText => $"{Ratio:0.0}x";
-    [JsonIgnore] public string RateText => $"{Rate * 100:0.0}%";
+    [JsonIgnore] public string RateText => $"{AchievedRate * 100:0.0}%";
 }
 
 /// <summary>A stretch of the original prompt that was kept or dropped.</summary>

@@ -5,8 +5,8 @@ using System.Text;
 namespace PromptIntern.Compression;
 
 /// <summary>One cell of a method × rate sweep over a task template.</summary>
-public sealed record CompressionSweepRow(string Task, string Method, double RequestedRate, int OriginTokens, int CompressedTokens,
-    double Rate, double Ratio, double Milliseconds, string Scorer, string Tokenizer);
+public sealed record CompressionSweepRow(string Task, string Method, double KeepRate, int OriginTokens, int CompressedTokens,
+    double AchievedRate, double Ratio, double Milliseconds, string Scorer, string Tokenizer);
 
 /// <summary>Compresses each template with every method at every rate and tabulates tokens and time.</summary>
 public static class CompressionSweep
@@ -30,7 +30,7 @@ public static class CompressionSweep
                     var clock = Stopwatch.StartNew();
                     var r = c.Compress(Request(template, query, rate, forceKeep?.Invoke(task)));
                     var ms = clock.Elapsed.TotalMilliseconds;
-                    rows.Add(new CompressionSweepRow(task, c.Name, rate, r.OriginTokens, r.CompressedTokens, r.Rate, r.Ratio, ms,
+                    rows.Add(new CompressionSweepRow(task, c.Name, rate, r.OriginTokens, r.CompressedTokens, r.AchievedRate, r.Ratio, ms,
                         c.Name is Compressors.Random or Compressors.Truncate ? "-" : c.Name == Compressors.LlmLingua2 ? "bilstm-classifier" : scorerName,
                         r.Tokenizer));
                     progress?.Invoke();
@@ -41,14 +41,14 @@ public static class CompressionSweep
 
     static CompressionRequest Request(string template, string query, double rate, IReadOnlyList<string>? forceKeep) => new()
     {
-        Instruction = template, Question = query, QuestionInPrompt = false, Rate = rate, ForceKeep = forceKeep ?? [],
+        Instruction = template, Question = query, QuestionInPrompt = false, KeepRate = rate, ForceKeep = forceKeep ?? [],
     };
 
     public static string ToCsv(IEnumerable<CompressionSweepRow> rows)
     {
         var sb = new StringBuilder("task,method,requested_rate,origin_tokens,compressed_tokens,rate,ratio,compress_ms,scorer,tokenizer\n");
         foreach (var r in rows)
-            sb.Append(string.Join(',', r.Task, r.Method, F(r.RequestedRate), r.OriginTokens, r.CompressedTokens, F(r.Rate), F(r.Ratio),
+            sb.Append(string.Join(',', r.Task, r.Method, F(r.KeepRate), r.OriginTokens, r.CompressedTokens, F(r.AchievedRate), F(r.Ratio),
                 F(r.Milliseconds), Csv(r.Scorer), r.Tokenizer)).Append('\n');
         return sb.ToString();
     }
@@ -56,7 +56,7 @@ public static class CompressionSweep
     /// <summary>Markdown table: one row per task × method, compressed tokens (and ms) per rate.</summary>
     public static string ToMarkdown(IReadOnlyList<CompressionSweepRow> rows, IEnumerable<string> headerLines)
     {
-        var rates = rows.Select(r => r.RequestedRate).Distinct().OrderDescending().ToList();
+        var rates = rows.Select(r => r.KeepRate).Distinct().OrderDescending().ToList();
         var sb = new StringBuilder();
         foreach (var l in headerLines) sb.Append(l).Append('\n');
         sb.Append('\n').Append("| task | method | origin tokens | ")
@@ -65,7 +65,7 @@ public static class CompressionSweep
         foreach (var g in rows.GroupBy(r => (r.Task, r.Method)))
         {
             sb.Append($"| {g.Key.Task} | {g.Key.Method} | {g.First().OriginTokens} | ");
-            sb.Append(string.Join(" | ", rates.Select(rate => g.FirstOrDefault(r => r.RequestedRate == rate) is { } c
+            sb.Append(string.Join(" | ", rates.Select(rate => g.FirstOrDefault(r => r.KeepRate == rate) is { } c
                 ? $"{c.CompressedTokens} ({c.Milliseconds:0})" : "")));
             sb.Append(" |\n");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PromptIntern.Text;
 
 namespace PromptIntern.Compression;
 

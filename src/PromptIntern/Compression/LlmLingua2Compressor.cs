@@ -1,3 +1,5 @@
+using PromptIntern.Text;
+
 namespace PromptIntern.Compression;
 
 /// <summary>LLMLingua-2 (Pan et al., ACL 2024 Findings) style: a bidirectional classifier gives every word a keep

@@ -1,3 +1,5 @@
+using PromptIntern.Text;
+
 namespace PromptIntern.Compression;
 
 /// <summary>LLMLingua (Jiang et al., EMNLP 2023): a budget controller splits the budget between instruction and

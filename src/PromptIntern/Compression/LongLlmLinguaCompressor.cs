@@ -1,3 +1,5 @@
+using PromptIntern.Text;
+
 namespace PromptIntern.Compression;
 
 /// <summary>LongLLMLingua (Jiang et al., ACL 2024): question-aware. Documents (the contexts, or the template's

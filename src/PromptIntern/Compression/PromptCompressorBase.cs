@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PromptIntern.Text;
 
 namespace PromptIntern.Compression;
 
@@ -9,7 +10,7 @@ public abstract class PromptCompressorBase(ITokenCounter? counter = null) : IPro
     public abstract string Name { get; }
 
     /// <summary>The tokenizer whose tokens budgets and results are counted in.</summary>
-    public ITokenCounter Counter { get; } = counter ?? TiktokenCounter.O200kBase;
+    public ITokenCounter Counter { get; } = counter ?? CostTokenizer.O200k;
 
     public CompressionResult Compress(CompressionRequest request)
     {
@@ -17,7 +18,7 @@ public abstract class PromptCompressorBase(ITokenCounter? counter = null) : IPro
         var clock = Stopwatch.StartNew();
         var doc = PromptDocument.Build(request, Counter);
         var origin = Counter.CountTokens(doc.Text);
-        var target = request.TargetTokens ?? (int)Math.Round(request.Rate * origin, MidpointRounding.AwayFromZero);
+        var target = request.TargetTokens ?? (int)Math.Round(request.KeepRate * origin, MidpointRounding.AwayFromZero);
 
         bool[] kept;
         IReadOnlyList<int>? order = null;
@@ -37,7 +38,7 @@ public abstract class PromptCompressorBase(ITokenCounter? counter = null) : IPro
             CompressedTokens = compressedTokens,
             Tokenizer = Counter.Name,
             Method = Name,
-            RequestedRate = request.TargetTokens is { } t ? (origin == 0 ? 1 : (double)t / origin) : request.Rate,
+            KeepRate = request.TargetTokens is { } t ? (origin == 0 ? 1 : (double)t / origin) : request.KeepRate,
             TargetTokens = target,
             Saving = request.InputPricePerMillionTokens is { } price ? (origin - compressedTokens) * price / 1_000_000 : null,
             OriginalPrompt = doc.Text,

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PromptIntern.Text;
 
 namespace PromptIntern.Compression;
 

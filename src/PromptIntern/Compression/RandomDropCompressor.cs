@@ -1,3 +1,5 @@
+using PromptIntern.Text;
+
 namespace PromptIntern.Compression;
 
 /// <summary>Baseline: drops uniformly random units (seeded by the request) until the budget is met.</summary>

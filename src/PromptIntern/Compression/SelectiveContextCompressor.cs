@@ -1,3 +1,5 @@
+using PromptIntern.Text;
+
 namespace PromptIntern.Compression;
 
 /// <summary>Selective Context (Li et al., 2023): a lexical unit's self-information is the sum of its tokens'

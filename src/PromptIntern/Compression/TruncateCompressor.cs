@@ -1,3 +1,5 @@
+using PromptIntern.Text;
+
 namespace PromptIntern.Compression;
 
 /// <summary>Baseline: keeps the beginning of each compressible part's text, in prompt order, up to the budget.</summary>

@@ -1,4 +1,5 @@
 using PromptIntern.Absorption;
+using PromptIntern.Compression;
 using PromptIntern.Data;
 using PromptIntern.Prompts;
 using PromptIntern.Scheduling;
@@ -6,26 +7,30 @@ using PromptIntern.Scheduling;
 namespace PromptIntern.Curriculum;
 
 /// <summary>Turns a train split and an <see cref="InternalizationPlan"/> into per-stage training sets: in each stage every
-/// query gets the template compressed to the stage's rate (or none) and the stage's number of retrieved examples.</summary>
+/// query gets the template compressed to the stage's keep rate (or none) and the stage's number of retrieved examples.</summary>
 /// <remarks>Examples are retrieved once per query (the plan's largest shot count) and each stage keeps the top ones, so
 /// example removal drops the least relevant example first and stages differ only in what the plan changes (ours: the paper
-/// says examples are removed progressively, not which). Compressed templates are cached.</remarks>
+/// says examples are removed progressively, not which). Compressed templates are cached (<see cref="CachingCompressor"/>).</remarks>
 public sealed class CurriculumBuilder
 {
     readonly string _template;
-    readonly ITemplateCompressor _compressor;
+    readonly IPromptCompressor _compressor;
+    readonly IReadOnlyList<string> _forcedSpans;
     readonly IExampleRetriever _retriever;
     readonly TaskTextFormat _format;
 
     /// <param name="template">the full instruction template of the task</param>
-    /// <param name="compressor">shrinks the template to a kept fraction; wrapped in a cache unless it is one</param>
+    /// <param name="compressor">shrinks the template to a keep rate; wrapped in a cache unless it is one</param>
+    /// <param name="forcedSpans">literal text of the template every compression keeps (TaskTemplates.ForcedSpans)</param>
     /// <param name="retriever">picks the examples shown with each query (usually BM25 over the same train split)</param>
     /// <param name="format">query and answer text of a row; default the raw fields</param>
-    public CurriculumBuilder(string template, ITemplateCompressor compressor, IExampleRetriever retriever, TaskTextFormat? format = null)
+    public CurriculumBuilder(string template, IPromptCompressor compressor, IReadOnlyList<string> forcedSpans, IExampleRetriever retriever,
+        TaskTextFormat? format = null)
     {
         if (string.IsNullOrWhiteSpace(template)) throw new ArgumentException("the template is empty", nameof(template));
         _template = template;
-        _compressor = compressor as CachingTemplateCompressor ?? new CachingTemplateCompressor(compressor);
+        _compressor = compressor as CachingCompressor ?? new CachingCompressor(compressor, modelName: "");
+        _forcedSpans = forcedSpans;
         _retriever = retriever;
         _format = format ?? TaskTextFormat.Raw;
     }
@@ -44,7 +49,7 @@ public sealed class CurriculumBuilder
         for (int i = 0; i < plan.Stages.Count; i++)
         {
             var stage = plan.Stages[i];
-            string template = TemplateAt(stage.TemplateRate);
+            string template = TemplateAt(stage.KeepRate);
             var items = new CurriculumItem[train.Count];
             for (int j = 0; j < train.Count; j++)
             {
@@ -56,17 +61,17 @@ public sealed class CurriculumBuilder
         return new StagedCurriculum(this, plan, stages);
     }
 
-    /// <summary>The template at a kept fraction: the full text at 1.0, "" when null (dropped).</summary>
-    public string TemplateAt(double? rate) => rate switch
+    /// <summary>The template at a keep rate: the full text at 1.0, "" when null (dropped).</summary>
+    public string TemplateAt(double? keepRate) => keepRate switch
     {
         null => "",
         >= 1.0 => _template,
-        { } r => _compressor.Compress(_template, r),
+        { } r => _compressor.CompressTemplate(_template, r, _forcedSpans),
     };
 
-    /// <summary>A prompt for <paramref name="query"/> with the template at <paramref name="rate"/> and <paramref name="shots"/> retrieved examples.</summary>
-    public PromptParts Prompt(TaskExample query, double? rate, int shots) =>
-        new(TemplateAt(rate), shots == 0 ? [] : Shots(query, shots), _format.QueryText(query));
+    /// <summary>A prompt for <paramref name="query"/> with the template at <paramref name="keepRate"/> and <paramref name="shots"/> retrieved examples.</summary>
+    public PromptParts Prompt(TaskExample query, double? keepRate, int shots) =>
+        new(TemplateAt(keepRate), shots == 0 ? [] : Shots(query, shots), _format.QueryText(query));
 
     IReadOnlyList<FewShotExample> Shots(TaskExample query, int k) =>
         _retriever.Retrieve(query, k).Select(r => new FewShotExample(_format.QueryText(r.Example), _format.AnswerText(r.Example))).ToList();

@@ -1,4 +1,5 @@
 using PromptIntern.Data;
+using PromptIntern.Text;
 
 namespace PromptIntern.Curriculum;
 
@@ -13,7 +14,7 @@ public static class CurriculumExport
     /// <param name="trainingPricePerMillionUsd">training price per 1M tokens, or null for no cost estimate</param>
     /// <param name="run">provenance (git commit, machine, date, ...) recorded in the report</param>
     /// <param name="progress">called after each stage with (done, total)</param>
-    public static CurriculumReport Run(StagedCurriculum curriculum, string task, string dir, FineTuneFormat format, TokenCounter counter,
+    public static CurriculumReport Run(StagedCurriculum curriculum, string task, string dir, FineTuneFormat format, ITokenCounter counter,
         IReadOnlyList<TaskExample> inferenceQueries, int fullPromptShots = 3, double? trainingPricePerMillionUsd = null,
         FineTuneLimits? limits = null, IReadOnlyDictionary<string, string>? run = null, Action<int, int>? progress = null)
     {
@@ -22,9 +23,9 @@ public static class CurriculumExport
         {
             var path = FineTuneExporter.WriteStage(stage, dir, format);
             var file = FineTuneValidator.ValidateFile(path, format, counter, limits).ThrowIfInvalid();
-            double input = stage.Items.Count == 0 ? 0 : stage.Items.Average(i => PromptTokens.Count(i.Prompt, format, counter));
+            double input = stage.Items.Count == 0 ? 0 : stage.Items.Average(i => FineTuneFormats.InputTokens(format, i.Prompt, counter));
             double trained = file.TotalTokens * stage.Epochs;
-            stages.Add(new StageReport(stage.Index + 1, stage.Name, Path.GetFileName(path), stage.Stage.TemplateRate, stage.Stage.Shots,
+            stages.Add(new StageReport(stage.Index + 1, stage.Name, Path.GetFileName(path), stage.Stage.KeepRate, stage.Stage.Shots,
                 stage.Epochs, file.Examples, input, file.TotalTokens, trained,
                 trainingPricePerMillionUsd is { } price ? trained * price / 1e6 : null));
             progress?.Invoke(stages.Count, curriculum.Stages.Count);
@@ -38,11 +39,11 @@ public static class CurriculumExport
 
     /// <summary>Mean input tokens per query in the plan's inference layout and in the full prompt.</summary>
     public static InferenceReport MeasureInference(StagedCurriculum curriculum, IReadOnlyList<TaskExample> queries, FineTuneFormat format,
-        TokenCounter counter, int fullPromptShots = 3)
+        ITokenCounter counter, int fullPromptShots = 3)
     {
         if (queries.Count == 0) throw new ArgumentException("no queries to measure inference tokens on", nameof(queries));
-        double layout = queries.Average(q => PromptTokens.Count(curriculum.InferencePrompt(q), format, counter));
-        double full = queries.Average(q => PromptTokens.Count(curriculum.FullPrompt(q, fullPromptShots), format, counter));
+        double layout = queries.Average(q => FineTuneFormats.InputTokens(format, curriculum.InferencePrompt(q), counter));
+        double full = queries.Average(q => FineTuneFormats.InputTokens(format, curriculum.FullPrompt(q, fullPromptShots), counter));
         return new InferenceReport(curriculum.Plan.Inference.Label, queries.Count, layout, fullPromptShots, full, 1 - layout / full);
     }
 }

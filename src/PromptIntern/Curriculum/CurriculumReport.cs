@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PromptIntern.Curriculum;
 
 /// <summary>Accounting for one exported stage. Tokens are counted with <see cref="CurriculumReport.Tokenizer"/>.</summary>
@@ -5,7 +7,7 @@ namespace PromptIntern.Curriculum;
 /// <param name="TrainingTokens">tokens in the stage's file (prompt + answer of every example)</param>
 /// <param name="TrainedTokens">TrainingTokens × the stage's epochs: what a hosted fine-tune bills</param>
 /// <param name="EstimatedCostUsd">TrainedTokens × price per 1M training tokens / 1e6; null when no price was given</param>
-public sealed record StageReport(int Stage, string Name, string File, double? TemplateRate, int Shots, double Epochs, int Examples,
+public sealed record StageReport(int Stage, string Name, string File, [property: JsonPropertyName("template_rate")] double? KeepRate, int Shots, double Epochs, int Examples,
     double InputTokensPerQuery, long TrainingTokens, double TrainedTokens, double? EstimatedCostUsd);
 
 /// <summary>Inference input tokens per query in the plan's final layout against the full prompt.</summary>

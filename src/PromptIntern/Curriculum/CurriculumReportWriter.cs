@@ -29,7 +29,7 @@ public static class CurriculumReportWriter
         sb.AppendLine("| stage | file | template rate | shots | epochs | examples | input tokens/query | training tokens | trained tokens (× epochs) | est. training cost (USD) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in r.Stages)
-            sb.AppendLine(string.Create(ic, $"| {s.Stage} | {s.File} | {(s.TemplateRate is { } t ? t.ToString("0.###", ic) : "dropped")} | {s.Shots} | {s.Epochs:0.##} | {s.Examples:N0} | {s.InputTokensPerQuery:N1} | {s.TrainingTokens:N0} | {s.TrainedTokens:N0} | {Cost(s.EstimatedCostUsd)} |"));
+            sb.AppendLine(string.Create(ic, $"| {s.Stage} | {s.File} | {(s.KeepRate is { } t ? t.ToString("0.###", ic) : "dropped")} | {s.Shots} | {s.Epochs:0.##} | {s.Examples:N0} | {s.InputTokensPerQuery:N1} | {s.TrainingTokens:N0} | {s.TrainedTokens:N0} | {Cost(s.EstimatedCostUsd)} |"));
         sb.AppendLine(string.Create(ic, $"| total | | | | {r.PlanEpochs:0.##} | | | {r.TotalTrainingTokens:N0} | {r.TotalTrainedTokens:N0} | {Cost(r.TotalEstimatedCostUsd)} |"));
         sb.AppendLine();
         var inf = r.Inference;

@@ -1,3 +1,6 @@
+using PromptIntern.Prompts;
+using PromptIntern.Text;
+
 namespace PromptIntern.Curriculum;
 
 /// <summary>The fine-tuning file layouts the curriculum exports.</summary>
@@ -19,4 +22,14 @@ public static class FineTuneFormats
     };
 
     public static string ToName(FineTuneFormat f) => f == FineTuneFormat.OpenAi ? "openai" : "trl";
+
+    /// <summary>Input tokens of a prompt as a model fine-tuned in this layout receives it. OpenAI: the chat messages without
+    /// the answer, counted as OpenAI's cookbook does (the system message appears only when the template is kept). TRL: the
+    /// rendered prompt text.</summary>
+    public static int InputTokens(FineTuneFormat format, PromptParts parts, ITokenCounter counter) => format switch
+    {
+        FineTuneFormat.OpenAi => FineTuneValidator.ChatTokens(PromptRenderer.ToChat(parts).Select(m => (m.Role, m.Content)), counter),
+        FineTuneFormat.Trl => counter.CountTokens(PromptRenderer.ToText(parts)),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
 }

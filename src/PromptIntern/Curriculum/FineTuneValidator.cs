@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PromptIntern.Data;
+using PromptIntern.Text;
 
 namespace PromptIntern.Curriculum;
 
@@ -44,13 +45,13 @@ public static class FineTuneValidator
     static readonly string[] Roles = ["system", "user", "assistant"];
     static readonly string[] MessageKeys = ["role", "content", "name", "weight"];
 
-    public static FineTuneFileReport ValidateFile(string path, FineTuneFormat format, TokenCounter counter, FineTuneLimits? limits = null)
+    public static FineTuneFileReport ValidateFile(string path, FineTuneFormat format, ITokenCounter counter, FineTuneLimits? limits = null)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
         return Validate(File.ReadLines(path), path, format, counter, limits);
     }
 
-    public static FineTuneFileReport Validate(IEnumerable<string> lines, string source, FineTuneFormat format, TokenCounter counter, FineTuneLimits? limits = null)
+    public static FineTuneFileReport Validate(IEnumerable<string> lines, string source, FineTuneFormat format, ITokenCounter counter, FineTuneLimits? limits = null)
     {
         limits ??= FineTuneLimits.OpenAi;
         var issues = new List<FineTuneIssue>();
@@ -83,10 +84,10 @@ public static class FineTuneValidator
     }
 
     /// <summary>OpenAI cookbook token count of a chat example: 3 per message + role + content (+1 for a name) + 3 for the reply priming.</summary>
-    public static int ChatTokens(IEnumerable<(string Role, string Content)> messages, TokenCounter counter) =>
-        messages.Sum(m => 3 + counter.Count(m.Role) + counter.Count(m.Content)) + 3;
+    public static int ChatTokens(IEnumerable<(string Role, string Content)> messages, ITokenCounter counter) =>
+        messages.Sum(m => 3 + counter.CountTokens(m.Role) + counter.CountTokens(m.Content)) + 3;
 
-    static int CheckChat(JsonElement root, int line, TokenCounter counter, List<FineTuneIssue> issues)
+    static int CheckChat(JsonElement root, int line, ITokenCounter counter, List<FineTuneIssue> issues)
     {
         if (root.ValueKind != JsonValueKind.Object) { issues.Add(new(line, "(json)", "line is not a JSON object")); return 0; }
         foreach (var p in root.EnumerateObject())
@@ -109,14 +110,14 @@ public static class FineTuneValidator
             string? content = m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
             if (string.IsNullOrWhiteSpace(content)) issues.Add(new(line, at + ".content", "missing, not a string, or empty"));
             assistant |= role == "assistant";
-            tokens += 3 + counter.Count(role ?? "") + counter.Count(content ?? "");
-            if (m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String) tokens += 1 + counter.Count(n.GetString()!);
+            tokens += 3 + counter.CountTokens(role ?? "") + counter.CountTokens(content ?? "");
+            if (m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String) tokens += 1 + counter.CountTokens(n.GetString()!);
         }
         if (!assistant) issues.Add(new(line, "messages", "no assistant message (nothing to learn)"));
         return tokens;
     }
 
-    static int CheckPromptCompletion(JsonElement root, int line, TokenCounter counter, List<FineTuneIssue> issues)
+    static int CheckPromptCompletion(JsonElement root, int line, ITokenCounter counter, List<FineTuneIssue> issues)
     {
         if (root.ValueKind != JsonValueKind.Object) { issues.Add(new(line, "(json)", "line is not a JSON object")); return 0; }
         int tokens = 0;
@@ -124,7 +125,7 @@ public static class FineTuneValidator
         {
             if (!root.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
                 issues.Add(new(line, field, "missing, not a string, or empty"));
-            else tokens += counter.Count(v.GetString()!);
+            else tokens += counter.CountTokens(v.GetString()!);
         }
         return tokens;
     }

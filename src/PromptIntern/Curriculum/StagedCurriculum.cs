@@ -23,10 +23,10 @@ public sealed class StagedCurriculum
     public string RetrieverName => _builder.RetrieverName;
 
     /// <summary>The template text as inference uses it: compressed at the plan's inference rate, or "" (query only).</summary>
-    public string InferenceTemplate => _builder.TemplateAt(Plan.Inference.TemplateRate);
+    public string InferenceTemplate => _builder.TemplateAt(Plan.Inference.KeepRate);
 
     /// <summary>The prompt for a (new) query in the plan's inference layout: query only for PromptIntern.</summary>
-    public PromptParts InferencePrompt(TaskExample query) => _builder.Prompt(query, Plan.Inference.TemplateRate, Plan.Inference.Shots);
+    public PromptParts InferencePrompt(TaskExample query) => _builder.Prompt(query, Plan.Inference.KeepRate, Plan.Inference.Shots);
 
     /// <summary>The uncompressed prompt (full template + <paramref name="shots"/> retrieved examples) the savings are measured against.</summary>
     public PromptParts FullPrompt(TaskExample query, int shots) => _builder.Prompt(query, 1.0, shots);

@@ -46,8 +46,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         torch.manual_seed(seed);
         using var scorerModel = CausalLanguageModel.Load(ModelDirectory, device);
         var scorer = new CausalLmTokenScorer(scorerModel);
-        var templateCompressor = TemplateCompressor.From(CompressorFor(TemplateCompressorName, scorer), setup.ForceKeepSpans);
-        var builder = new CurriculumBuilder(setup.Template, templateCompressor, setup.Retriever, setup.Format);
+        var builder = new CurriculumBuilder(setup.Template, CompressorFor(TemplateCompressorName, scorer), setup.ForceKeepSpans, setup.Retriever, setup.Format);
         var results = new List<ExperimentResult>();
         foreach (var group in methods.GroupBy(m => m.Plan))
         {
@@ -153,7 +152,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         var result = new ExperimentResult
         {
             Id = id, Task = setup.Task, Method = method.Name, Plan = method.Plan, Model = ModelName, Seed = seed, Preset = preset.Name,
-            InferenceLayout = method.Inference == InferencePromptKind.Compressed ? $"{method.Compressor}@{preset.BaselineRate}" : curriculum.Plan.Inference.Label,
+            InferenceLayout = method.Inference == InferencePromptKind.Compressed ? $"{method.Compressor}@{preset.BaselineKeepRate}" : curriculum.Plan.Inference.Label,
             EvalFile = Path.GetFileName(setup.EvalFile), EvalRows = setup.Eval.Count,
             Metrics = report.Metrics, InputTokensPerQuery = inputTokens, OutputTokensPerQuery = outputTokens, CostTokenizer = counter.Name,
             ModelPromptTokensPerQuery = generated.Average(g => (double)g.PromptTokens),
@@ -180,7 +179,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             var full = curriculum.FullPrompt(e, curriculum.Plan.Inference.Shots);
             var request = new CompressionRequest
             {
-                Instruction = full.Template, Question = full.Query, QuestionInPrompt = false, Rate = preset.BaselineRate,
+                Instruction = full.Template, Question = full.Query, QuestionInPrompt = false, KeepRate = preset.BaselineKeepRate,
                 ForceKeep = setup.ForceKeepPatterns,
                 Contexts = full.Examples.Select(x => $"{PromptRenderer.QueryMarker}\n{x.Query}\n{PromptRenderer.AnswerMarker}\n{x.Answer}").ToList(),
             };

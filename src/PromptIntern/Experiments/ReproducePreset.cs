@@ -26,7 +26,7 @@ public sealed record ReproducePreset
     [JsonPropertyName("max_seq_length")] public int MaxSeqLength { get; init; } = 1024;
     [JsonPropertyName("max_new_tokens")] public int MaxNewTokens { get; init; } = 96;
     /// <summary>Kept fraction for the compression baselines' inference prompts (template and examples).</summary>
-    [JsonPropertyName("baseline_rate")] public double BaselineRate { get; init; } = 0.3;
+    [JsonPropertyName("baseline_rate")] public double BaselineKeepRate { get; init; } = 0.3;
     /// <summary>Queries timed one at a time (batch 1) for the latency column, after warm-up.</summary>
     [JsonPropertyName("latency_queries")] public int LatencyQueries { get; init; } = 16;
     /// <summary>Tokens decoded per timed query: a fixed count, so latency reflects the prompt layout, not answer length.</summary>

@@ -29,18 +29,18 @@ public sealed record InternalizationPlan(string Name, string Description, IReadO
         {
             var s = Stages[i];
             string at = $"stages[{i}]";
-            if (s.TemplateRate is { } r && !(r > 0 && r <= 1))
+            if (s.KeepRate is { } r && !(r > 0 && r <= 1))
                 Fail(at + ".template_rate", $"must be in (0, 1] (kept fraction) or null (template dropped), found {Fmt(r)}");
             if (s.Shots < 0) Fail(at + ".shots", $"must be >= 0, found {s.Shots}");
             if (!(s.EpochShare > 0) || double.IsInfinity(s.EpochShare)) Fail(at + ".epoch_share", $"must be a finite number > 0, found {Fmt(s.EpochShare)}");
             if (i == 0) continue;
             var p = Stages[i - 1];
-            if ((s.TemplateRate ?? 0) > (p.TemplateRate ?? 0))
-                Fail(at + ".template_rate", $"goes back up ({Show(p.TemplateRate)} in stage {i - 1}, {Show(s.TemplateRate)} here); the template may only shrink");
+            if ((s.KeepRate ?? 0) > (p.KeepRate ?? 0))
+                Fail(at + ".template_rate", $"goes back up ({Show(p.KeepRate)} in stage {i - 1}, {Show(s.KeepRate)} here); the template may only shrink");
             if (s.Shots > p.Shots)
                 Fail(at + ".shots", $"goes back up ({p.Shots} in stage {i - 1}, {s.Shots} here); examples may only be removed");
         }
-        if (Inference.TemplateRate is { } ir && !(ir > 0 && ir <= 1))
+        if (Inference.KeepRate is { } ir && !(ir > 0 && ir <= 1))
             Fail("inference.template_rate", $"must be in (0, 1] or null (query only), found {Fmt(ir)}");
         if (Inference.Shots < 0) Fail("inference.shots", $"must be >= 0, found {Inference.Shots}");
         return this;

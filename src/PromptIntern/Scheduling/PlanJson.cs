@@ -73,11 +73,11 @@ public static class PlanJson
             ["epochs"] = plan.Epochs,
             ["stages"] = new JsonArray(plan.Stages.Select(s => (JsonNode)new JsonObject
             {
-                ["template_rate"] = s.TemplateRate,
+                ["template_rate"] = s.KeepRate,
                 ["shots"] = s.Shots,
                 ["epoch_share"] = s.EpochShare,
             }).ToArray()),
-            ["inference"] = new JsonObject { ["template_rate"] = plan.Inference.TemplateRate, ["shots"] = plan.Inference.Shots },
+            ["inference"] = new JsonObject { ["template_rate"] = plan.Inference.KeepRate, ["shots"] = plan.Inference.Shots },
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }

@@ -5,7 +5,9 @@ namespace PromptIntern.Text;
 
 /// <summary>A tokenizer of a priced hosted model, used to count the tokens a prompt is billed for:
 /// o200k_base (GPT-4o family) or cl100k_base (GPT-3.5-turbo, GPT-4). Instances are cached and thread-safe.</summary>
-public sealed class CostTokenizer
+/// <remarks>Long texts (templates, which recur in every example of a curriculum) are memoised, so a template is counted
+/// once per stage rather than once per example.</remarks>
+public sealed class CostTokenizer : ITokenCounter
 {
     public const string O200kBase = "o200k_base";
     public const string Cl100kBase = "cl100k_base";
@@ -13,7 +15,9 @@ public sealed class CostTokenizer
 
     static readonly ConcurrentDictionary<string, CostTokenizer> Cache = new();
 
+    const int MemoMinChars = 512, MemoMaxEntries = 256;
     readonly Tokenizer _tokenizer;
+    readonly ConcurrentDictionary<string, int> _memo = new(StringComparer.Ordinal);
 
     CostTokenizer(string name, Tokenizer tokenizer) { Name = name; _tokenizer = tokenizer; }
 
@@ -31,7 +35,15 @@ public sealed class CostTokenizer
         return Cache.GetOrAdd(key, k => new CostTokenizer(k, TiktokenTokenizer.CreateForEncoding(k)));
     }
 
-    public int CountTokens(string text) => string.IsNullOrEmpty(text) ? 0 : _tokenizer.CountTokens(text);
+    public int CountTokens(string text)
+    {
+        if (string.IsNullOrEmpty(text)) return 0;
+        if (text.Length < MemoMinChars) return _tokenizer.CountTokens(text);
+        if (_memo.TryGetValue(text, out int n)) return n;
+        n = _tokenizer.CountTokens(text);
+        if (_memo.Count < MemoMaxEntries) _memo[text] = n;
+        return n;
+    }
 
     public IReadOnlyList<int> Encode(string text) => string.IsNullOrEmpty(text) ? [] : _tokenizer.EncodeToIds(text);
 

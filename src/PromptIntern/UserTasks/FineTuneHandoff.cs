@@ -3,6 +3,7 @@ using PromptIntern.Curriculum;
 using PromptIntern.Modeling;
 using PromptIntern.Provenance;
 using PromptIntern.Scheduling;
+using PromptIntern.Text;
 
 namespace PromptIntern.UserTasks;
 
@@ -15,16 +16,16 @@ public static class FineTuneHandoff
         var setup = UserTaskSetup.Load(task, options.Preset, options.Seed);
         using var lm = CausalLanguageModel.Load(options.ModelDirectory, TorchSharp.torch.CPU);
         var scorer = new CausalLmTokenScorer(lm);
-        var compressor = TemplateCompressor.From(new CachingCompressor(Compressors.Create(options.Compressor, scorer), scorer.Name), setup.ForceKeepSpans);
+        var compressor = new CachingCompressor(Compressors.Create(options.Compressor, scorer), scorer.Name);
         var plan = options.Plan with { Epochs = options.Preset.Epochs };
-        var curriculum = new CurriculumBuilder(setup.Template, compressor, setup.Retriever, setup.Format).Build(setup.Train, plan);
+        var curriculum = new CurriculumBuilder(setup.Template, compressor, setup.ForceKeepSpans, setup.Retriever, setup.Format).Build(setup.Train, plan);
         var run = RunProvenance.Capture(new Dictionary<string, object?> { ["task_file"] = task.SourceFile, ["model_dir"] = options.ModelDirectory });
         var info = new Dictionary<string, string> { ["git_commit"] = run.Commit, ["machine"] = run.Machine.ToString()!, ["date_utc"] = run.DateUtc, ["task_file"] = task.SourceFile };
         var reports = new List<CurriculumReport>();
         foreach (var format in new[] { FineTuneFormat.OpenAi, FineTuneFormat.Trl })
         {
             var sub = Path.Combine(dir, FineTuneFormats.ToName(format));
-            var report = CurriculumExport.Run(curriculum, task.Name, sub, format, TokenCounter.Tiktoken(), setup.Eval, run: info);
+            var report = CurriculumExport.Run(curriculum, task.Name, sub, format, CostTokenizer.O200k, setup.Eval, run: info);
             PlanJson.Save(Path.Combine(sub, "plan.json"), plan);
             CurriculumReportWriter.Write(report, sub);
             reports.Add(report);

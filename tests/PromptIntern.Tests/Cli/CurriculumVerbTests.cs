@@ -3,6 +3,7 @@ using PromptIntern.Cli;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
 using PromptIntern.Tests.Curriculum;
+using PromptIntern.Text;
 using Xunit;
 
 namespace PromptIntern.Tests.Cli;
@@ -34,7 +35,7 @@ public class CurriculumVerbTests
         var stageFiles = Directory.GetFiles(outDir, "stage*.jsonl").Order().ToArray();
         Assert.Equal(["stage1_tr1_k3.jsonl", "stage2_tr0.6_k2.jsonl", "stage3_tr0.3_k1.jsonl", "stage4_tr0_k0.jsonl"], stageFiles.Select(Path.GetFileName));
         foreach (var f in stageFiles)
-            Assert.True(FineTuneValidator.ValidateFile(f, FineTuneFormat.Trl, TokenCounter.Tiktoken()).IsValid);
+            Assert.True(FineTuneValidator.ValidateFile(f, FineTuneFormat.Trl, CostTokenizer.O200k).IsValid);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         Assert.Equal(4, summary.RootElement.GetProperty("stages").GetArrayLength());
         Assert.Equal("trl", summary.RootElement.GetProperty("format").GetString());
@@ -52,7 +53,7 @@ public class CurriculumVerbTests
         var outDir = Path.Combine(dir, "out");
         var console = new StringWriter();
         int rc = CliApp.Run(["curriculum", "--task", "nl2bash", "--out", outDir, "--plan", plan, "--train-file", train, "--eval-file", train,
-            "--templates", templates, "--compressor", "standin-truncate"], console);
+            "--templates", templates, "--compressor", "truncate"], console);
         Assert.Equal(CliErrors.UserError, rc);
         Assert.Contains("bad.json", console.ToString());
         Assert.Contains("field 'stages[0].shot'", console.ToString());

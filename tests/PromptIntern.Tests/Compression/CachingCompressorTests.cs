@@ -10,7 +10,7 @@ public class CachingCompressorTests
     public void Compress_SameRequestTwice_IsServedFromMemory_AndFromDiskInANewInstance()
     {
         var dir = Path.Combine(Path.GetTempPath(), "pi-compression-cache", Guid.NewGuid().ToString("N"));
-        var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.3 };
+        var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, KeepRate = 0.3 };
         var first = new CachingCompressor(new LlmLinguaCompressor(CompressionFixture.Scorer), CompressionFixture.Scorer.Name, dir);
         var a = first.Compress(request);
         var b = first.Compress(request);
@@ -24,7 +24,10 @@ public class CachingCompressorTests
         Assert.Equal(a.Spans, c.Spans);
         Assert.Single(Directory.GetFiles(dir));
 
-        Assert.NotEqual(first.Key(request), first.Key(request with { Rate = 0.5 }));
+        Assert.NotEqual(first.Key(request), first.Key(request with { KeepRate = 0.5 }));
+        // Keep rates that round alike in the readable part still differ in the hash (plans carry rates like 1/3).
+        Assert.NotEqual(first.Key(request with { KeepRate = 0.33333 }), first.Key(request with { KeepRate = 0.3333 }));
+        Assert.NotEqual(first.Key(request), first.Key(request with { QuestionInPrompt = false }));
         Assert.NotEqual(first.Key(request), first.Key(request with { Instruction = request.Instruction + "!" }));
         Directory.Delete(dir, true);
     }

@@ -1,4 +1,5 @@
 using PromptIntern.Compression;
+using PromptIntern.Text;
 using Xunit;
 
 namespace PromptIntern.Tests.Compression;
@@ -22,11 +23,11 @@ public class CompressionBudgetTests
     public void Compress_MeetsTargetRate_WithinTwoPercent(string method, double rate)
     {
         var c = Compressors.Create(method, CompressionFixture.Scorer);
-        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Question = Question, Rate = rate });
+        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Question = Question, KeepRate = rate });
 
         Assert.True(r.OriginTokens > 1500, $"fixture too short: {r.OriginTokens}");
         Assert.InRange(r.CompressedTokens, r.OriginTokens * (rate - 0.02), r.OriginTokens * (rate + 0.02));
-        Assert.Equal(r.CompressedTokens, TiktokenCounter.O200kBase.CountTokens(r.CompressedPrompt));
+        Assert.Equal(r.CompressedTokens, CostTokenizer.O200k.CountTokens(r.CompressedPrompt));
         Assert.Equal("o200k_base", r.Tokenizer);
         Assert.EndsWith(Question, r.CompressedPrompt); // the question is kept verbatim
     }
@@ -49,7 +50,7 @@ public class CompressionBudgetTests
     public void Compress_ShortPrompt_IsStillCompressed(string method)
     {
         var c = Compressors.Create(method, CompressionFixture.Scorer);
-        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.ShortPrompt, Question = "sum of squares?", Rate = 0.5 });
+        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.ShortPrompt, Question = "sum of squares?", KeepRate = 0.5 });
 
         Assert.True(r.OriginTokens < 40);
         Assert.InRange(r.TargetTokens, r.OriginTokens * 0.5 - 0.5, r.OriginTokens * 0.5 + 0.5);
@@ -64,7 +65,7 @@ public class CompressionBudgetTests
         var c = Compressors.Create(method, CompressionFixture.Scorer);
         foreach (var text in new[] { "", "   ", "\n\t \n" })
         {
-            var r = c.Compress(new CompressionRequest { Instruction = text, Contexts = [text, ""], Question = text, Rate = 0.3 });
+            var r = c.Compress(new CompressionRequest { Instruction = text, Contexts = [text, ""], Question = text, KeepRate = 0.3 });
             Assert.Equal("", r.CompressedPrompt);
             Assert.Equal(0, r.OriginTokens);
             Assert.Equal(0, r.CompressedTokens);
@@ -78,7 +79,7 @@ public class CompressionBudgetTests
         var c = Compressors.Create(Compressors.LlmLingua, CompressionFixture.Scorer);
         var r = c.Compress(CompressionFixture.LongTemplate, 1.0);
         Assert.Equal(CompressionFixture.LongTemplate, r.CompressedPrompt);
-        Assert.Equal(1.0, r.Rate);
+        Assert.Equal(1.0, r.AchievedRate);
     }
 
     [Fact]
@@ -86,14 +87,14 @@ public class CompressionBudgetTests
     {
         var c = Compressors.Create(Compressors.Truncate, CompressionFixture.Scorer);
         var e = Assert.Throws<ArgumentException>(() => c.Compress("some text", 1.5));
-        Assert.Equal("Rate", e.ParamName);
+        Assert.Equal("KeepRate", e.ParamName);
     }
 
     [Fact]
     public void Compress_WithPrice_ReportsSaving()
     {
         var c = Compressors.Create(Compressors.Truncate, CompressionFixture.Scorer);
-        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.25, InputPricePerMillionTokens = 2.5 });
+        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, KeepRate = 0.25, InputPricePerMillionTokens = 2.5 });
         Assert.Equal((r.OriginTokens - r.CompressedTokens) * 2.5 / 1e6, r.Saving!.Value, 12);
     }
 }

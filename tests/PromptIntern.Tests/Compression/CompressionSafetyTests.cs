@@ -18,7 +18,7 @@ public class CompressionSafetyTests
         var inputWords = text.Split(' ', '\n').ToHashSet();
         foreach (var rate in new[] { 0.7, 0.4, 0.15 })
         {
-            var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.NonAscii, Question = question, Rate = rate });
+            var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.NonAscii, Question = question, KeepRate = rate });
             var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
             var bytes = strict.GetBytes(r.CompressedPrompt); // throws on a lone surrogate
             Assert.Equal(r.CompressedPrompt, strict.GetString(bytes));
@@ -50,7 +50,7 @@ public class CompressionSafetyTests
         {
             Instruction = template,
             Question = "Write a function to reverse words.",
-            Rate = 0.6,
+            KeepRate = 0.6,
             ForceKeep = [ForceKeep.AssertLines, ForceKeep.FormatMarkers, ForceKeep.CodeFences, ForceKeep.Literal("standard library")],
         });
 
@@ -65,7 +65,7 @@ public class CompressionSafetyTests
     public void Compress_ForcedSpansLargerThanBudget_KeepsThemAndOvershoots()
     {
         var c = Compressors.Create(Compressors.LlmLingua, CompressionFixture.Scorer);
-        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.05, ForceKeep = [ForceKeep.AssertLines] });
+        var r = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, KeepRate = 0.05, ForceKeep = [ForceKeep.AssertLines] });
         foreach (var a in CompressionFixture.LongTemplate.Split('\n').Where(l => l.StartsWith("assert"))) Assert.Contains(a, r.CompressedPrompt);
         Assert.True(r.CompressedTokens > r.TargetTokens);
     }
@@ -74,7 +74,7 @@ public class CompressionSafetyTests
     [MemberData(nameof(Methods))]
     public void Compress_SameInputAndSeed_GivesSameOutput(string method)
     {
-        var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Question = "Reverse a list.", Rate = 0.3, Seed = 7 };
+        var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Question = "Reverse a list.", KeepRate = 0.3, Seed = 7 };
         var a = Compressors.Create(method, CompressionFixture.Scorer).Compress(request);
         var b = Compressors.Create(method, CompressionFixture.Scorer).Compress(request);
         Assert.Equal(a.CompressedPrompt, b.CompressedPrompt);
@@ -85,8 +85,8 @@ public class CompressionSafetyTests
     public void RandomDrop_DifferentSeeds_GiveDifferentOutputs()
     {
         var c = Compressors.Create(Compressors.Random, CompressionFixture.Scorer);
-        var a = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.3, Seed = 1 });
-        var b = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.3, Seed = 2 });
+        var a = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, KeepRate = 0.3, Seed = 1 });
+        var b = c.Compress(new CompressionRequest { Instruction = CompressionFixture.LongTemplate, KeepRate = 0.3, Seed = 2 });
         Assert.NotEqual(a.CompressedPrompt, b.CompressedPrompt);
     }
 

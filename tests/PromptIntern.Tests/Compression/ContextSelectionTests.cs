@@ -14,7 +14,7 @@ public class ContextSelectionTests
         Instruction = "Translate the request into one Bash command line. Write the command only.",
         Contexts = Examples.Select(e => $"### Query:\n{e.Query}\n### Answer:\n{e.Answer}").ToList(),
         Question = question,
-        Rate = rate,
+        KeepRate = rate,
     };
 
     [Theory]

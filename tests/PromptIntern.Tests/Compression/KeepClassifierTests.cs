@@ -33,7 +33,7 @@ public class KeepClassifierTests
         // training.json) on train-split prompts like the fixture's: the words they keep should overlap llmlingua's
         // choices (here over the cheap n-gram scorer) clearly more than random words do.
         var classifier = Compressors.LoadOrDistillClassifier(Compressors.DefaultClassifierDir, CompressionFixture.Scorer);
-        var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, Rate = 0.5 };
+        var request = new CompressionRequest { Instruction = CompressionFixture.LongTemplate, KeepRate = 0.5 };
         var student = new LlmLingua2Compressor(classifier).Compress(request);
         var teacher = new LlmLinguaCompressor(CompressionFixture.Scorer).Compress(request);
         var random = new RandomDropCompressor().Compress(request);

@@ -89,7 +89,7 @@ public class TokenScorerTests
         var text = string.Join("\n\n", CompressionFixture.LongTemplate.Split("\n\n").Take(4)) + "\n" + CompressionFixture.NonAscii;
         foreach (var method in new[] { Compressors.LlmLingua, Compressors.LongLlmLingua, Compressors.SelectiveContext })
         {
-            var r = Compressors.Create(method, scorer).Compress(new CompressionRequest { Instruction = text, Question = "Sum a list.", Rate = 0.4 });
+            var r = Compressors.Create(method, scorer).Compress(new CompressionRequest { Instruction = text, Question = "Sum a list.", KeepRate = 0.4 });
             Assert.InRange(r.CompressedTokens, r.OriginTokens * 0.38, r.OriginTokens * 0.42);
         }
     }

@@ -1,4 +1,6 @@
+using PromptIntern.Text;
 using Xunit;
+using PromptIntern.Compression;
 using PromptIntern.Curriculum;
 using PromptIntern.Scheduling;
 using PromptIntern.Data;
@@ -51,16 +53,6 @@ public class CurriculumBuilderTests
     }
 
     [Fact]
-    public void CacheKey_ChangesWithCompressorRateAndTemplate()
-    {
-        string k = CachingTemplateCompressor.Key("a", 0.5, "t");
-        Assert.NotEqual(k, CachingTemplateCompressor.Key("b", 0.5, "t"));
-        Assert.NotEqual(k, CachingTemplateCompressor.Key("a", 0.6, "t"));
-        Assert.NotEqual(k, CachingTemplateCompressor.Key("a", 0.5, "u"));
-        Assert.Equal(k, CachingTemplateCompressor.Key("a", 0.5, "t"));
-    }
-
-    [Fact]
     public void InferencePrompt_DefaultPlan_IsQueryOnly()
     {
         var train = CurriculumFixture.Train();
@@ -77,7 +69,7 @@ public class CurriculumBuilderTests
     {
         var train = CurriculumFixture.Train();
         var format = new TaskTextFormat(e => "Q: " + e.Query, e => "A: " + e.Answer);
-        var c = new CurriculumBuilder(CurriculumFixture.Template, new TruncationTemplateCompressor(),
+        var c = new CurriculumBuilder(CurriculumFixture.Template, new TruncateCompressor(), [],
             new PromptIntern.Absorption.Bm25Retriever(train), format).Build(train, PlanPresets.Default);
         var item = c.Stages[0].Items[0];
         Assert.StartsWith("Q: ", item.Prompt.Query);
@@ -86,29 +78,17 @@ public class CurriculumBuilderTests
     }
 
     [Fact]
-    public void TruncationCompressor_KeepsTheRequestedFractionOfTokens()
+    public void TemplateAt_CompressesTheTemplateToTheKeepRate_AndKeepsForcedSpans()
     {
-        var tok = TokenCounter.Tiktoken("o200k_base");
-        var comp = new TruncationTemplateCompressor();
-        int n = tok.Count(CurriculumFixture.Template);
-        foreach (var rate in new[] { 0.6, 0.3, 0.05 })
-        {
-            var kept = comp.Compress(CurriculumFixture.Template, rate);
-            Assert.StartsWith(kept, CurriculumFixture.Template);
-            Assert.InRange(tok.Count(kept), (int)(rate * n) - 2, (int)Math.Ceiling(rate * n));
-        }
-        Assert.Equal(CurriculumFixture.Template, comp.Compress(CurriculumFixture.Template, 1.0));
-        Assert.Contains("stand-in", comp.Name);
-    }
-
-    [Fact]
-    public void CompressionAdapter_CompressesTheTemplateToTheRate_AndKeepsForcedSpans()
-    {
-        var adapter = TemplateCompressor.From(new PromptIntern.Compression.TruncateCompressor(), ["Rule 40"]);
-        var tok = TokenCounter.Tiktoken();
-        var kept = adapter.Compress(CurriculumFixture.Template, 0.3);
-        Assert.Equal("truncate", adapter.Name);
-        Assert.InRange(tok.Count(kept), 1, (int)Math.Ceiling(0.35 * tok.Count(CurriculumFixture.Template)));
+        var train = CurriculumFixture.Train();
+        var builder = new CurriculumBuilder(CurriculumFixture.Template, new TruncateCompressor(), ["Rule 40"], new PromptIntern.Absorption.Bm25Retriever(train));
+        var tok = CostTokenizer.O200k;
+        var kept = builder.TemplateAt(0.3);
+        Assert.Equal("truncate", builder.CompressorName);
+        Assert.InRange(tok.CountTokens(kept), 1, (int)Math.Ceiling(0.35 * tok.CountTokens(CurriculumFixture.Template)));
+        Assert.StartsWith("Rule 1:", kept);
         Assert.Contains("Rule 40", kept);
+        Assert.Equal(CurriculumFixture.Template, builder.TemplateAt(1.0));
+        Assert.Equal("", builder.TemplateAt(null));
     }
 }

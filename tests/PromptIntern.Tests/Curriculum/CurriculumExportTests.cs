@@ -1,3 +1,4 @@
+using PromptIntern.Text;
 using Xunit;
 using System.Text.Json;
 using PromptIntern.Curriculum;
@@ -7,7 +8,7 @@ namespace PromptIntern.Tests.Curriculum;
 
 public class CurriculumExportTests
 {
-    static readonly TokenCounter Tok = TokenCounter.Tiktoken("o200k_base");
+    static readonly ITokenCounter Tok = CostTokenizer.Get("o200k_base");
 
     [Fact]
     public void Run_ReportsPerStageCountsTokensAndCost_AndTheInferenceSaving()

@@ -1,4 +1,5 @@
 using PromptIntern.Absorption;
+using PromptIntern.Compression;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
 
@@ -15,14 +16,24 @@ static class CurriculumFixture
             $"{(i % 2 == 0 ? "Find" : "List")} files named file{i}.txt under dir{i % 3}",
             $"find dir{i % 3} -name file{i}.txt")).ToList();
 
-    public static CurriculumBuilder Builder(IReadOnlyList<TaskExample> train, ITemplateCompressor? compressor = null) =>
-        new(Template, compressor ?? new TruncationTemplateCompressor(), new Bm25Retriever(train));
+    public static CurriculumBuilder Builder(IReadOnlyList<TaskExample> train, IPromptCompressor? compressor = null) =>
+        new(Template, compressor ?? new TruncateCompressor(), [], new Bm25Retriever(train));
 
     /// <summary>Counts calls, so tests can see the cache work.</summary>
-    public sealed class CountingCompressor : ITemplateCompressor
+    public sealed class CountingCompressor : IPromptCompressor
     {
         public int Calls;
         public string Name => "counting";
-        public string Compress(string template, double rate) { Calls++; return template[..(int)(template.Length * rate)]; }
+
+        public CompressionResult Compress(CompressionRequest request)
+        {
+            Calls++;
+            var kept = request.Instruction[..(int)(request.Instruction.Length * request.KeepRate)];
+            return new CompressionResult
+            {
+                CompressedPrompt = kept, OriginTokens = request.Instruction.Length, CompressedTokens = kept.Length, Tokenizer = "chars",
+                Method = Name, KeepRate = request.KeepRate, TargetTokens = kept.Length,
+            };
+        }
     }
 }

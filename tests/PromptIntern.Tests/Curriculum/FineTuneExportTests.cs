@@ -1,3 +1,4 @@
+using PromptIntern.Text;
 using Xunit;
 using System.Text.Json;
 using PromptIntern.Curriculum;
@@ -8,7 +9,7 @@ namespace PromptIntern.Tests.Curriculum;
 
 public class FineTuneExportTests
 {
-    static readonly TokenCounter Tok = TokenCounter.Tiktoken("o200k_base");
+    static readonly ITokenCounter Tok = CostTokenizer.Get("o200k_base");
 
     static (StagedCurriculum C, string Dir) Build(int rows = 12)
     {
@@ -100,7 +101,7 @@ public class FineTuneExportTests
     public void Validator_CountsTokensAsOpenAisCookbook()
     {
         var r = FineTuneValidator.Validate(Good(10).Take(10), "f", FineTuneFormat.OpenAi, Tok);
-        int one = 3 + (3 + Tok.Count("user") + Tok.Count("q0")) + (3 + Tok.Count("assistant") + Tok.Count("a0"));
+        int one = 3 + (3 + Tok.CountTokens("user") + Tok.CountTokens("q0")) + (3 + Tok.CountTokens("assistant") + Tok.CountTokens("a0"));
         Assert.Equal(one, FineTuneValidator.ChatTokens([("user", "q0"), ("assistant", "a0")], Tok));
         Assert.Equal(10 * one, r.TotalTokens);
         Assert.Equal(one, r.MaxExampleTokens);

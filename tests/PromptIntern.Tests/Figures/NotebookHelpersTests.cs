@@ -63,7 +63,7 @@ public sealed class NotebookHelpersTests : IDisposable
         var result = new CompressionResult
         {
             CompressedPrompt = "keep <this>", OriginTokens = 5, CompressedTokens = 3, Tokenizer = "o200k_base", Method = "test",
-            RequestedRate = 0.5, TargetTokens = 3, OriginalPrompt = original,
+            KeepRate = 0.5, TargetTokens = 3, OriginalPrompt = original,
             Spans = [new CompressionSpan(0, 11, true), new CompressionSpan(11, 10, false)],
         };
 

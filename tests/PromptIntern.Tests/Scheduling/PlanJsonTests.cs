@@ -25,7 +25,7 @@ public class PlanJsonTests
               {"template_rate": null, "shots": 0}],
              "inference": {"template_rate": null}}
             """);
-        Assert.Equal([0.5, null], plan.Stages.Select(s => s.TemplateRate));
+        Assert.Equal([0.5, null], plan.Stages.Select(s => s.KeepRate));
         Assert.Equal(3, plan.StageEpochs(0), 12);
         Assert.Equal(1, plan.StageEpochs(1), 12);
         Assert.True(plan.Inference.IsQueryOnly);

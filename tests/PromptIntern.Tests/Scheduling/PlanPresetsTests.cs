@@ -9,7 +9,7 @@ public class PlanPresetsTests
     public void Default_IsFourStages_TemplateOneSixThreeDropped_ShotsThreeToZero_QueryOnlyInference()
     {
         var p = PlanPresets.Default;
-        Assert.Equal([1.0, 0.6, 0.3, null], p.Stages.Select(s => s.TemplateRate));
+        Assert.Equal([1.0, 0.6, 0.3, null], p.Stages.Select(s => s.KeepRate));
         Assert.Equal([3, 2, 1, 0], p.Stages.Select(s => s.Shots));
         Assert.True(p.Inference.IsQueryOnly);
         Assert.Equal(10, p.Epochs);
@@ -20,12 +20,12 @@ public class PlanPresetsTests
     [Fact]
     public void Ablations_ChangeOnlyWhatTheyAblate()
     {
-        Assert.Equal([1.0, 1.0, 1.0, null], PlanPresets.Get("no-compression").Stages.Select(s => s.TemplateRate));
+        Assert.Equal([1.0, 1.0, 1.0, null], PlanPresets.Get("no-compression").Stages.Select(s => s.KeepRate));
         Assert.Equal([3, 2, 1, 0], PlanPresets.Get("no-compression").Stages.Select(s => s.Shots));
         Assert.All(PlanPresets.Get("no-absorption").Stages, s => Assert.Equal(0, s.Shots));
         var direct = PlanPresets.Get("no-progressive");
         Assert.Single(direct.Stages);
-        Assert.Null(direct.Final.TemplateRate);
+        Assert.Null(direct.Final.KeepRate);
         Assert.Equal(10, direct.StageEpochs(0));
     }
 
@@ -33,7 +33,7 @@ public class PlanPresetsTests
     public void ShapeLinear_InterpolatesToQueryOnly()
     {
         var p = PlanPresets.Get("shape-linear");
-        Assert.Equal([1.0, 0.667, 0.333, null], p.Stages.Select(s => s.TemplateRate));
+        Assert.Equal([1.0, 0.667, 0.333, null], p.Stages.Select(s => s.KeepRate));
         Assert.Equal([3, 2, 1, 0], p.Stages.Select(s => s.Shots));
     }
 
@@ -41,8 +41,8 @@ public class PlanPresetsTests
     public void FinalRate_KeepsTheCompressedTemplateAtInference()
     {
         var p = PlanPresets.Get("final-rate-0.3");
-        Assert.Equal(0.3, p.Final.TemplateRate);
-        Assert.Equal(0.3, p.Inference.TemplateRate);
+        Assert.Equal(0.3, p.Final.KeepRate);
+        Assert.Equal(0.3, p.Inference.KeepRate);
     }
 
     [Fact]

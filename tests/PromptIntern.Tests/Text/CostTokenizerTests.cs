@@ -55,11 +55,11 @@ public class CostTokenizerTests
     }
 
     [Fact]
-    public void PromptTokenCounts_CountsEachPartAndTheRenderedTotal()
+    public void PromptTokens_CountsEachPartAndTheRenderedTotal()
     {
         var tok = CostTokenizer.O200k;
         var parts = new PromptParts("Translate to bash.", [new FewShotExample("list files", "ls")], "count lines");
-        var c = PromptTokenCounts.Count(parts, tok);
+        var c = PromptTokens.Count(parts, tok);
         Assert.Equal("o200k_base", c.Tokenizer);
         Assert.Equal(tok.CountTokens("Translate to bash."), c.Template);
         Assert.Equal(tok.CountTokens("list files") + tok.CountTokens("ls"), c.Examples);

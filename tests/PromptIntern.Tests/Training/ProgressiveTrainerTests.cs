@@ -1,4 +1,5 @@
 using PromptIntern.Absorption;
+using PromptIntern.Compression;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
 using PromptIntern.Modeling;
@@ -18,7 +19,7 @@ public class ProgressiveTrainerTests
     {
         var plan = new InternalizationPlan("two-stage", "template + 1 shot, then query only",
             [new PlanStage(1.0, 1), new PlanStage(null, 0)], InferenceLayout.QueryOnly, Epochs: 4).Validate();
-        var builder = new CurriculumBuilder("Answer with one bash command.", new TruncationTemplateCompressor(), new Bm25Retriever(Train));
+        var builder = new CurriculumBuilder("Answer with one bash command.", new TruncateCompressor(), [], new Bm25Retriever(Train));
         return builder.Build(Train, plan);
     }
 

@@ -16,7 +16,7 @@ public class ScheduleSearchTests
         Assert.Equal(6, plans.Count);
         Assert.Equal(plans.Count, plans.Select(p => p.Name).Distinct().Count());
         Assert.All(plans.Where(p => p.Name.EndsWith("dropped")), p => Assert.True(p.Inference.IsQueryOnly));
-        Assert.All(plans.Where(p => p.Name.EndsWith("tr0.3")), p => Assert.Equal(0.3, p.Inference.TemplateRate));
+        Assert.All(plans.Where(p => p.Name.EndsWith("tr0.3")), p => Assert.Equal(0.3, p.Inference.KeepRate));
     }
 
     [Fact]

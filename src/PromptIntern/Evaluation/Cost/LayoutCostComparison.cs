@@ -1,3 +1,4 @@
+using PromptIntern.Compression;
 using PromptIntern.Data;
 using PromptIntern.Prompts;
 using PromptIntern.Text;
@@ -9,32 +10,32 @@ public sealed record LayoutCost(string Layout, string Description, double Templa
     double InputTokensPerQuery, CostEstimate Cost, double InputSavingVsFull, double CostSavingVsFull);
 
 /// <summary>The paper's token/cost comparison from our own templates and data: full prompt (template + shots + query),
-/// template cut to a kept fraction (a truncation stand-in until a compressor runs), and query only (PromptIntern's inference).
+/// template cut to a keep rate (a truncation stand-in until a compressor runs), and query only (PromptIntern's inference).
 /// Tokens are counted with the priced model's tokenizer; output tokens per query are the reference answers' average.
-/// Pass <c>compressTemplate</c> (e.g. an LLMLingua-2 compressor) to replace the truncation stand-in with real compression.</summary>
+/// Pass a <c>compressor</c> (e.g. LLMLingua-2) to replace the truncation stand-in with real compression.</summary>
 public static class LayoutCostComparison
 {
     public const string Full = "full", TemplateTruncated = "template-truncated", TemplateCompressed = "template-compressed", QueryOnly = "query-only";
 
-    /// <param name="compressTemplate">(template, kept fraction) → compressed template; null: the template is truncated instead</param>
-    /// <param name="compressorName">named in the compressed layout's description</param>
+    /// <param name="compressor">compresses the template to <paramref name="keepRate"/>; null: the template is truncated instead</param>
+    /// <param name="forcedSpans">literal text of the template the compressor keeps (TaskTemplates.ForcedSpans)</param>
     public static IReadOnlyList<LayoutCost> Compare(
         string task, IReadOnlyList<TaskExample> evalRows, string template, Func<TaskExample, IReadOnlyList<FewShotExample>> shots,
-        ModelPrice price, long queries, double templateKeep = 0.3, Func<string, double, string>? compressTemplate = null,
-        string compressorName = "compressor")
+        ModelPrice price, long queries, double keepRate = 0.3, IPromptCompressor? compressor = null, IReadOnlyList<string>? forcedSpans = null)
     {
         if (evalRows.Count == 0) throw new ArgumentException("no evaluation rows");
-        if (templateKeep is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(templateKeep), "must be in [0, 1]");
+        if (keepRate is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(keepRate), "must be in [0, 1]");
         var tok = CostTokenizer.Get(price.Tokenizer);
         int templateTokens = tok.CountTokens(template);
-        var shortened = compressTemplate is null ? tok.Prefix(template, (int)Math.Round(templateTokens * templateKeep)) : compressTemplate(template, templateKeep);
+        var shortened = compressor is null ? tok.Prefix(template, (int)Math.Round(templateTokens * keepRate))
+            : compressor.CompressTemplate(template, keepRate, forcedSpans ?? []);
         var layouts = new (string Name, string Description, Func<TaskExample, PromptParts> Build)[]
         {
             (Full, "template + shots + query (fine-tuned with the full prompt)", e => new PromptParts(template, shots(e), TaskFormat.QueryText(task, e))),
-            compressTemplate is null
-                ? (TemplateTruncated, $"first {templateKeep * 100:0.#}% of template tokens + shots + query (truncation stand-in for a compressor)",
+            compressor is null
+                ? (TemplateTruncated, $"first {keepRate * 100:0.#}% of template tokens + shots + query (truncation stand-in for a compressor)",
                     e => new PromptParts(shortened, shots(e), TaskFormat.QueryText(task, e)))
-                : (TemplateCompressed, $"template compressed by {compressorName} to {templateKeep * 100:0.#}% of its tokens + shots + query",
+                : (TemplateCompressed, $"template compressed by {compressor.Name} to {keepRate * 100:0.#}% of its tokens + shots + query",
                     e => new PromptParts(shortened, shots(e), TaskFormat.QueryText(task, e))),
             (QueryOnly, "query only (PromptIntern inference)", e => PromptParts.QueryOnly(TaskFormat.QueryText(task, e))),
         };
@@ -42,7 +43,7 @@ public static class LayoutCostComparison
         var results = new List<LayoutCost>();
         foreach (var (name, description, build) in layouts)
         {
-            var counts = evalRows.Select(e => PromptTokenCounts.Count(build(e), tok)).ToList();
+            var counts = evalRows.Select(e => PromptTokens.Count(build(e), tok)).ToList();
             var cost = CostModel.Estimate(price, tok.Name, counts.Average(c => c.Total), outputTokens, queries);
             var full = results.Count > 0 ? results[0] : null;
             results.Add(new LayoutCost(name, description, counts.Average(c => c.Template), counts.Average(c => c.Examples), counts.Average(c => c.Query),

@@ -41,7 +41,7 @@ public class CostModelTests
         var rows = new[] { new TaskExample("q1", "count lines in file.txt", "wc -l file.txt"), new TaskExample("q2", "list all files", "ls -a") };
         var train = new[] { new TaskExample("t1", "remove empty directories", "find . -type d -empty -delete") };
         var template = TaskTemplates.Get("nl2bash");
-        var layouts = LayoutCostComparison.Compare("nl2bash", rows, template, e => FirstShots.Select("nl2bash", train, 1, e.Id), Price, 1000, templateKeep: 0.3);
+        var layouts = LayoutCostComparison.Compare("nl2bash", rows, template, e => FirstShots.Select("nl2bash", train, 1, e.Id), Price, 1000, keepRate: 0.3);
 
         Assert.Equal([LayoutCostComparison.Full, LayoutCostComparison.TemplateTruncated, LayoutCostComparison.QueryOnly], layouts.Select(l => l.Layout));
         var (full, cut, query) = (layouts[0], layouts[1], layouts[2]);
