@@ -10,8 +10,7 @@ public sealed record BarSeries(string Name, IReadOnlyList<string> Categories, IR
 {
     public BarSeries Validate()
     {
-        if (Categories.Count != Values.Count) throw new ArgumentException($"bar series '{Name}' has {Categories.Count} categories but {Values.Count} values");
-        if (Categories.Count == 0) throw new ArgumentException($"bar series '{Name}' has no bars");
+        ChartStyle.CheckSeries($"bar series '{Name}'", Categories.Count, "categories", Values.Count, "values", "bars");
         return this;
     }
 }
@@ -31,13 +30,7 @@ public static class BarCharts
             .Select(s => Chart.Column<double, string, string>(values: s.Values, Keys: s.Categories.ToArray(), Name: s.Name, ShowLegend: true,
                 MultiText: s.Values.Select(v => v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                 TextPosition: StyleParam.TextPosition.Outside))
-            .Concat((references ?? []).Select(r => Chart.Line<string, double, string>(
-                x: [categories[0], categories[^1]], y: [r.Y, r.Y], Name: r.Label, ShowLegend: true,
-                LineDash: StyleParam.DrawingStyle.Dash, LineWidth: 1.5)))
-            .ToList();
-        var combined = Plotly.NET.Chart.withTitle(title, null).Invoke(Chart.Combine(traces));
-        return combined
-            .WithXAxisStyle<double, double, string>(TitleText: xTitle)
-            .WithYAxisStyle<double, double, string>(TitleText: yTitle);
+            .Concat((references ?? []).Select(r => ChartStyle.Reference(r, categories[0], categories[^1])));
+        return ChartStyle.Combine(traces, title, xTitle, yTitle);
     }
 }

@@ -9,14 +9,10 @@ public sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyL
 {
     public LineSeries Validate()
     {
-        if (X.Count != Y.Count) throw new ArgumentException($"series '{Name}' has {X.Count} x values but {Y.Count} y values");
-        if (X.Count == 0) throw new ArgumentException($"series '{Name}' has no points");
+        ChartStyle.CheckSeries($"series '{Name}'", X.Count, "x values", Y.Count, "y values", "points");
         return this;
     }
 }
-
-/// <summary>A horizontal line at a value reported elsewhere (e.g. the paper's), drawn dashed and named in the legend.</summary>
-public sealed record ReferenceLine(string Label, double Y);
 
 /// <summary>Line charts as the notebooks draw them: axis titles with units, a legend, and dashed reference lines.</summary>
 public static class LineCharts
@@ -36,14 +32,7 @@ public static class LineCharts
 
         var traces = curves
             .Select(s => Chart.Line<double, double, string>(x: s.X, y: s.Y, ShowMarkers: true, Name: s.Name, ShowLegend: true))
-            .Concat((references ?? []).Select(r => Chart.Line<double, double, string>(
-                x: [xMin, xMax], y: [r.Y, r.Y], Name: r.Label, ShowLegend: true,
-                LineDash: StyleParam.DrawingStyle.Dash, LineWidth: 1.5)))
-            .ToList();
-
-        var combined = Plotly.NET.Chart.withTitle(title, null).Invoke(Chart.Combine(traces));
-        return combined
-            .WithXAxisStyle<double, double, string>(TitleText: xTitle)
-            .WithYAxisStyle<double, double, string>(TitleText: yTitle);
+            .Concat((references ?? []).Select(r => ChartStyle.Reference(r, xMin, xMax)));
+        return ChartStyle.Combine(traces, title, xTitle, yTitle);
     }
 }

@@ -31,7 +31,23 @@ public static class JsonlDataset
     }
 
     /// <summary>Parses one JSONL line into a row, naming file, line and field on failure.</summary>
-    public static TaskExample Parse(string path, int lineNo, string line)
+    public static TaskExample Parse(string path, int lineNo, string line) => ParseRow(path, lineNo, line, root =>
+    {
+        string Required(string field)
+        {
+            if (!root.TryGetProperty(field, out var v)) throw new DataFormatException(path, lineNo, field, "missing");
+            if (v.ValueKind != JsonValueKind.String) throw new DataFormatException(path, lineNo, field, $"must be a string, found {v.ValueKind}");
+            var s = v.GetString()!;
+            if (string.IsNullOrWhiteSpace(s)) throw new DataFormatException(path, lineNo, field, "empty");
+            return s;
+        }
+        return ("id", Required("id"), "query", Required("query"), "answer", Required("answer"));
+    });
+
+    /// <summary>Parses one JSONL line as a JSON object (naming file and line when it is not one), reads id, query and answer
+    /// with <paramref name="read"/> (which also says which keys held them), and keeps every other key as the row's extras.</summary>
+    public static TaskExample ParseRow(string path, int lineNo, string line,
+        Func<JsonElement, (string? IdKey, string Id, string QueryKey, string Query, string AnswerKey, string Answer)> read)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(line); }
@@ -40,21 +56,11 @@ public static class JsonlDataset
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNo, "(json)", "line is not a JSON object");
-            string Required(string field, bool allowEmpty = false)
-            {
-                if (!root.TryGetProperty(field, out var v)) throw new DataFormatException(path, lineNo, field, "missing");
-                if (v.ValueKind != JsonValueKind.String) throw new DataFormatException(path, lineNo, field, $"must be a string, found {v.ValueKind}");
-                var s = v.GetString()!;
-                if (!allowEmpty && string.IsNullOrWhiteSpace(s)) throw new DataFormatException(path, lineNo, field, "empty");
-                return s;
-            }
-            var id = Required("id");
-            var query = Required("query");
-            var answer = Required("answer");
+            var row = read(root);
             var extra = new Dictionary<string, JsonElement>();
             foreach (var p in root.EnumerateObject())
-                if (p.Name is not ("id" or "query" or "answer")) extra[p.Name] = p.Value.Clone();
-            return new TaskExample(id, query, answer, extra);
+                if (p.Name != row.IdKey && p.Name != row.QueryKey && p.Name != row.AnswerKey) extra[p.Name] = p.Value.Clone();
+            return new TaskExample(row.Id, row.Query, row.Answer, extra);
         }
     }
 

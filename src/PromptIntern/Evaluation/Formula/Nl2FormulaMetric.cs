@@ -5,36 +5,22 @@ namespace PromptIntern.Evaluation.Formula;
 /// <summary>NL2Formula scores (0–100): <c>EM</c> (the paper's E.M.: the formula text equal after trimming),
 /// <c>normalized_match</c> (equal after <see cref="FormulaNormalizer"/>) and <c>exec_match</c> (same value as the reference
 /// on the row's table).</summary>
-public sealed class Nl2FormulaMetric : ITaskMetric
+public sealed class Nl2FormulaMetric() : PerExampleMetric(TaskName.Nl2Formula, [ExactName, NormalizedName, ExecName])
 {
     public const string ExactName = "EM", NormalizedName = "normalized_match", ExecName = "exec_match";
 
-    public string Task => TaskName.Nl2Formula;
-    public IReadOnlyList<string> MetricNames => [ExactName, NormalizedName, ExecName];
-
-    public MetricReport Score(IReadOnlyList<TaskExample> references, IReadOnlyList<string> predictions)
+    protected override ExampleScore ScoreExample(TaskExample reference, string pred)
     {
-        TaskMetrics.CheckAligned(references, predictions);
-        var examples = new List<ExampleScore>();
-        for (int i = 0; i < references.Count; i++)
+        string gold = reference.Answer.Trim();
+        bool exact = pred == gold;
+        var predNorm = FormulaNormalizer.Normalize(pred);
+        var goldNorm = FormulaNormalizer.Normalize(gold);
+        bool normalized = exact || (predNorm != null && predNorm == goldNorm);
+        var (exec, detail) = ExecutionMatch(reference, pred, gold);
+        return new ExampleScore(reference.Id, pred, gold, new Dictionary<string, double>
         {
-            var reference = references[i];
-            string pred = predictions[i].Trim(), gold = reference.Answer.Trim();
-            bool exact = pred == gold;
-            var predNorm = FormulaNormalizer.Normalize(pred);
-            var goldNorm = FormulaNormalizer.Normalize(gold);
-            bool normalized = exact || (predNorm != null && predNorm == goldNorm);
-            var (exec, detail) = ExecutionMatch(reference, pred, gold);
-            examples.Add(new ExampleScore(reference.Id, pred, gold, new Dictionary<string, double>
-            {
-                [ExactName] = exact ? 1 : 0, [NormalizedName] = normalized ? 1 : 0, [ExecName] = exec ?? normalized ? 1 : 0,
-            }, detail));
-        }
-        double Pct(string k) => examples.Count == 0 ? 0 : 100 * examples.Average(e => e.Scores[k]);
-        return new MetricReport(Task, new Dictionary<string, double>
-        {
-            [ExactName] = Pct(ExactName), [NormalizedName] = Pct(NormalizedName), [ExecName] = Pct(ExecName),
-        }, examples);
+            [ExactName] = exact ? 1 : 0, [NormalizedName] = normalized ? 1 : 0, [ExecName] = exec ?? normalized ? 1 : 0,
+        }, detail);
     }
 
     /// <summary>Whether the prediction computes the reference's value; null when the reference itself cannot be run
