@@ -80,6 +80,12 @@ public sealed class ModelVerb : IVerb
             var stored = target ?? Safetensors.ReadHeader(HfCheckpoint.WeightFiles(baseDir)[0]).Entries[0].DType;
             var dir = p.GetValue(outDir)!;
             HfCheckpoint.Save(lm.Model, dir, stored);
+            // The base's config.json as it was (fields the kit does not model, such as pad_token_id, stay), with the new dtype.
+            var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(baseDir, HfCheckpoint.ConfigFile)))!;
+            var dtypeName = HfCheckpoint.DtypeName(stored);
+            config["torch_dtype"] = dtypeName;
+            if (config["dtype"] is not null) config["dtype"] = dtypeName;
+            AtomicFile.WriteAllText(Path.Combine(dir, HfCheckpoint.ConfigFile), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             lm.Tokenizer.Save(dir);
             CliConsole.Out.MarkupLineInterpolated($"merged {lora.TargetNames.Count} adapted layers into {dir} ({stored})");
             return 0;

@@ -24,10 +24,13 @@ public static class HfCheckpoint
         using var scope = NewDisposeScope();
         var target = dtype ?? model.DType;
         var tensors = StateDict(model).ToDictionary(kv => kv.Key, kv => kv.Value.detach().to(target));
-        var config = model.Config with { TorchDtype = target switch { ScalarType.BFloat16 => "bfloat16", ScalarType.Float16 => "float16", _ => "float32" } };
+        var config = model.Config with { TorchDtype = DtypeName(target) };
         Safetensors.Save(Path.Combine(directory, WeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
     }
+
+    /// <summary>config.json's name for a weight dtype (torch_dtype).</summary>
+    public static string DtypeName(ScalarType t) => t switch { ScalarType.BFloat16 => "bfloat16", ScalarType.Float16 => "float16", _ => "float32" };
 
     /// <summary>Builds a model from a checkpoint directory; every model tensor must be present with its shape (errors name file and tensor).</summary>
     public static LlamaModel Load(string directory, Device? device = null, ScalarType? dtype = null)

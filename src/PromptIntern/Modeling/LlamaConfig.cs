@@ -30,7 +30,8 @@ public sealed record LlamaConfig
     /// <summary>RoPE frequency scaling (null: plain RoPE); written in the transformers-4 layout that both versions read.</summary>
     [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
     /// <summary>Keys a query may attend to, itself included (Mistral, Phi-3; Qwen only with use_sliding_window).</summary>
-    [JsonPropertyName("sliding_window")] public int? SlidingWindow { get; init; }
+    [JsonPropertyName("sliding_window"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public int? SlidingWindow { get; init; } // null written: Mistral's default is 4096
+    [JsonPropertyName("pad_token_id")] public int? PadTokenId { get; init; }
     [JsonPropertyName("use_sliding_window")] public bool? UseSlidingWindow { get; init; }
     [JsonPropertyName("max_window_layers")] public int? MaxWindowLayers { get; init; }
     /// <summary>Per layer "full_attention" or "sliding_attention" (transformers 5 writes it).</summary>

@@ -36,6 +36,8 @@ public class ModelVerbTests
         var outDir = Directory.CreateTempSubdirectory("pi-merge-").FullName;
         var models = Path.Combine(Fixtures, "models");
         Assert.Equal(0, CliApp.Run(["model", "merge", "--model", Path.Combine(models, "llama"), "--adapter", Path.Combine(Fixtures, "peft", "llama-kit-made"), "--out", outDir, "--dtype", "float32"], new StringWriter()));
+        // The base's own config.json travels (fields the kit does not model, such as pad_token_id, stay for transformers).
+        Assert.Contains("\"pad_token_id\"", File.ReadAllText(Path.Combine(outDir, "config.json")));
         using var merged = HfCheckpoint.Load(outDir);
         using var adapted = HfCheckpoint.Load(Path.Combine(models, "llama"));
         LoraAdapter.Load(adapted, Path.Combine(Fixtures, "peft", "llama-kit-made"));
