@@ -15,13 +15,17 @@ public static class CliApp
                      .Select(v => v.Build())
                      .OrderBy(c => c.Name))
             root.Subcommands.Add(verb);
+        OptionRules.RequireFinite(root);
         return root;
     }
 
     /// <summary>Runs the CLI with every line it prints (tables, errors, help) written to <paramref name="output"/>; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter output)
+    public static int Run(string[] args, TextWriter output) => Run(args, output, output);
+
+    /// <summary>Runs the CLI with what it prints written to <paramref name="output"/> and its one-line errors to <paramref name="error"/>.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         using var _ = CliConsole.Redirect(output);
-        return CliErrors.Run(() => Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = output, EnableDefaultExceptionHandler = false }));
+        return CliErrors.Run(args, new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, error);
     }
 }

@@ -18,11 +18,11 @@ public static class CommonOptions
         Description = "evaluation JSONL file [default: data/<task>/dev.jsonl]",
     };
 
-    public static Option<int> Shots(int defaultShots = 3) => new("--shots")
+    public static Option<int> Shots(int defaultShots = 3) => new Option<int>("--shots")
     {
         Description = "few-shot examples in the prompt (taken from the train split, first k)",
         DefaultValueFactory = _ => defaultShots,
-    };
+    }.AtLeast(0);
 
     public static Option<string> Tokenizer() => new("--tokenizer")
     {

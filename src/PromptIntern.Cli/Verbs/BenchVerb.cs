@@ -18,16 +18,16 @@ public sealed class BenchVerb : IVerb
     {
         var kind = new Argument<string>("kind") { Description = "train, generate or all", DefaultValueFactory = _ => "all" };
         var configs = new Option<string>("--config") { Description = "Comma-separated presets", DefaultValueFactory = _ => "nano,smol135m" };
-        var seq = new Option<int>("--seq") { Description = "Training sequence length", DefaultValueFactory = _ => 1024 };
-        var batch = new Option<int>("--batch") { Description = "Training batch", DefaultValueFactory = _ => 16 };
-        var steps = new Option<int>("--steps") { Description = "Timed training steps", DefaultValueFactory = _ => 20 };
-        var warm = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 5 };
+        var seq = new Option<int>("--seq") { Description = "Training sequence length", DefaultValueFactory = _ => 1024 }.Positive();
+        var batch = new Option<int>("--batch") { Description = "Training batch", DefaultValueFactory = _ => 16 }.Positive();
+        var steps = new Option<int>("--steps") { Description = "Timed training steps", DefaultValueFactory = _ => 20 }.Positive();
+        var warm = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 5 }.AtLeast(0);
         var prompts = new Option<string>("--prompt-lengths") { Description = "Comma-separated prompt lengths for generation", DefaultValueFactory = _ => "64,256,1024,2048" };
-        var newTokens = new Option<int>("--new-tokens") { Description = "Greedy tokens generated per prompt", DefaultValueFactory = _ => 64 };
-        var reps = new Option<int>("--reps") { Description = "Timed generations (median reported)", DefaultValueFactory = _ => 5 };
+        var newTokens = new Option<int>("--new-tokens") { Description = "Greedy tokens generated per prompt", DefaultValueFactory = _ => 64 }.Positive();
+        var reps = new Option<int>("--reps") { Description = "Timed generations (median reported)", DefaultValueFactory = _ => 5 }.Positive();
         var precision = new Option<string>("--precision") { Description = "bf16 or fp32", DefaultValueFactory = _ => "bf16" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
-        var peak = new Option<double>("--peak-tflops") { Description = "Dense bf16 peak for MFU (H100 SXM datasheet: 989)", DefaultValueFactory = _ => 989 };
+        var peak = new Option<double>("--peak-tflops") { Description = "Dense bf16 peak for MFU (H100 SXM datasheet: 989)", DefaultValueFactory = _ => 989 }.Positive();
         var outDir = new Option<string?>("--out-dir") { Description = "Output folder (default: results/bench)" };
 
         var cmd = new Command("bench", "Measure training throughput (full FT and LoRA r16 q,v) and KV-cache generation latency; same shapes as bench/peer_torch.py");

@@ -18,8 +18,8 @@ public sealed class CompressVerb : IVerb
     {
         var task = new Option<string>("--task") { Description = "Task whose template to compress (nl2bash, mbpp, nl2formula; 'all' with --all)", DefaultValueFactory = _ => TaskName.Nl2Bash };
         var method = new Option<string>("--method") { Description = $"Compression method: {string.Join(", ", Compressors.Methods)}", DefaultValueFactory = _ => Compressors.LlmLingua2 };
-        var rate = new Option<double>("--rate") { Description = "Fraction of tokens to keep (LLMLingua's rate; 0.3 keeps ~30%)", DefaultValueFactory = _ => 0.5 };
-        var target = new Option<int?>("--target-tokens") { Description = "Exact token budget; overrides --rate (default: none)" };
+        var rate = new Option<double>("--rate") { Description = "Fraction of tokens to keep (LLMLingua's rate; 0.3 keeps ~30%)", DefaultValueFactory = _ => 0.5 }.AboveZeroUpTo(1.0);
+        var target = new Option<int?>("--target-tokens") { Description = "Exact token budget; overrides --rate (default: none)" }.Positive();
         var question = new Option<string?>("--question") { Description = "Query that question-aware methods condition on (default: the task's first dev query)" };
         var force = new Option<string>("--force-tokens") { Description = "Comma-separated literals always kept (besides code fences, assert lines and ### markers)", DefaultValueFactory = _ => "" };
         var noStructure = new Option<bool>("--no-keep-structure") { Description = "Do not force-keep code fences, assert lines and ### markers (default: keep them)" };

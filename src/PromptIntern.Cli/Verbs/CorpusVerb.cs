@@ -11,7 +11,7 @@ public sealed class CorpusVerb : IVerb
     public Command Build()
     {
         var outDir = new Option<string>("--out") { Description = "Folder for corpus.jsonl and manifest.json", Required = true };
-        var maxBytes = new Option<long>("--max-bytes") { Description = "Budget of UTF-8 text bytes", DefaultValueFactory = _ => new PretrainCorpusOptions { DataDir = "" }.MaxBytes };
+        var maxBytes = new Option<long>("--max-bytes") { Description = "Budget of UTF-8 text bytes", DefaultValueFactory = _ => new PretrainCorpusOptions { DataDir = "" }.MaxBytes }.Positive();
         var sources = CorpusSourceOptions.Create();
         var build = new Command("build", "Build the pretraining corpus from train splits and local permissively licensed text");
         build.Options.Add(outDir);

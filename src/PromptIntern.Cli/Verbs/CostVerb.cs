@@ -13,11 +13,11 @@ public sealed class CostVerb : IVerb
     {
         var task = new Option<string?>("--task") { Description = "one task [default: every task with an eval file]" };
         var shots = CommonOptions.Shots();
-        var queries = new Option<long>("--queries") { Description = "number of queries to price", DefaultValueFactory = _ => 1_000_000 };
+        var queries = new Option<long>("--queries") { Description = "number of queries to price", DefaultValueFactory = _ => 1_000_000 }.Positive();
         var model = new Option<string>("--model") { Description = "priced model (a name in the price table)", DefaultValueFactory = _ => "gpt-3.5-turbo-ft" };
         var evalFile = CommonOptions.EvalFile();
         var prices = new Option<string?>("--prices") { Description = "price table JSON [default: data/prices.json]" };
-        var keep = new Option<double>("--template-keep") { Description = "fraction of template tokens the truncated layout keeps", DefaultValueFactory = _ => 0.3 };
+        var keep = new Option<double>("--template-keep") { Description = "fraction of template tokens the truncated layout keeps", DefaultValueFactory = _ => 0.3 }.Between(0.0, 1.0);
         var cost = new Command("cost", "tokens per query and cost of N queries: full prompt vs truncated template vs query only (PromptIntern)");
         foreach (var o in new Option[] { task, shots, queries, model, evalFile, prices, keep }) cost.Options.Add(o);
         cost.SetAction(r =>

@@ -34,10 +34,10 @@ public sealed class CurriculumVerb : IVerb
             Description = $"template compressor: {string.Join(", ", Compressors.Methods)} (LM-scored ones use the n-gram fallback scorer)",
             DefaultValueFactory = _ => Compressors.LlmLingua2,
         };
-        var price = new Option<double?>("--train-price") { Description = "training price, USD per 1M tokens, for the cost estimate (none: no estimate)" };
-        var maxTokens = new Option<int>("--max-example-tokens") { Description = "per-example token limit checked in every file", DefaultValueFactory = _ => 65_536 };
-        var fullShots = new Option<int>("--full-shots") { Description = "examples in the full prompt the inference layout is compared with", DefaultValueFactory = _ => 3 };
-        var limit = new Option<int?>("--limit") { Description = "use only the first N train rows (quick runs) [default: all]" };
+        var price = new Option<double?>("--train-price") { Description = "training price, USD per 1M tokens, for the cost estimate (none: no estimate)" }.AtLeast(0.0);
+        var maxTokens = new Option<int>("--max-example-tokens") { Description = "per-example token limit checked in every file", DefaultValueFactory = _ => 65_536 }.Positive();
+        var fullShots = new Option<int>("--full-shots") { Description = "examples in the full prompt the inference layout is compared with", DefaultValueFactory = _ => 3 }.AtLeast(0);
+        var limit = new Option<int?>("--limit") { Description = "use only the first N train rows (quick runs) [default: all]" }.Positive();
 
         var cmd = new Command("curriculum", "build the progressive fine-tuning sets of a plan and export them as JSONL, one file per stage");
         foreach (var o in new Option[] { task, plan, outDir, trainFile, evalFile, templateDir, format, tokenizer, compressor, price, maxTokens, fullShots, limit })

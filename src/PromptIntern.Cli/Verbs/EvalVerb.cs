@@ -23,7 +23,7 @@ public sealed class EvalVerb : IVerb
         var name = new Option<string?>("--name") { Description = "Run name (default: <task>-<predictions file name>)" };
         var timeout = new Option<double>("--timeout") { Description = "MBPP: seconds per program (wall and CPU)", DefaultValueFactory = _ => 10 };
         var memory = new Option<int>("--memory-mb") { Description = "MBPP: address-space limit per program, MB", DefaultValueFactory = _ => 256 };
-        var parallel = new Option<int>("--parallel") { Description = "MBPP: programs run at once", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var parallel = new Option<int>("--parallel") { Description = "MBPP: programs run at once", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
         var unsafeRun = new Option<bool>("--unsafe-no-isolation") { Description = "MBPP: run programs without namespaces if no sandbox works here (dangerous)", DefaultValueFactory = _ => false };
         var command = new Command("eval", "Score predictions with the paper's metrics: pass@1 (MBPP), BLEU/command_acc/template_acc (NL2Bash), EM/normalized_match/exec_match (NL2Formula)");
         foreach (var o in new Option[] { task, evalFile, predictions, output, name, timeout, memory, parallel, unsafeRun }) command.Options.Add(o);
@@ -40,7 +40,7 @@ public sealed class EvalVerb : IVerb
                     throw new ArgumentException($"--memory-mb must be at least {MinMemoryMb} (Python itself needs that much), got {megabytes}");
                 var refsPath = Path.GetFullPath(p.GetValue(evalFile) ?? KitPaths.Split(t, "dev"));
                 var predsPath = Path.GetFullPath(p.GetValue(predictions)!);
-                var references = JsonlDataset.Load(refsPath);
+                var references = TaskRows.CheckFit(t, JsonlDataset.Load(refsPath), refsPath);
                 var preds = PredictionFile.Align(references, PredictionFile.Load(predsPath), predsPath, refsPath);
                 var sandbox = new SandboxOptions
                 {
@@ -78,10 +78,9 @@ public sealed class EvalVerb : IVerb
                 foreach (var f in files) AnsiConsole.MarkupLineInterpolated($"wrote {f}");
                 return 0;
             }
-            catch (Exception e) when (e is DataFormatException or ArgumentException or InvalidOperationException)
+            catch (InvalidOperationException e)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                return 2;
+                throw new ArgumentException(e.Message, e); // no sandbox here, or the like: one line on stderr (CliErrors)
             }
         });
         return command;

@@ -11,9 +11,9 @@ public sealed class GenerateVerb : IVerb
     {
         var model = new Option<string>("--model") { Description = "Model folder (config.json, model.safetensors, tokenizer)", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "Prompt text (repeat for a batch)", Required = true };
-        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most", DefaultValueFactory = _ => 64 };
-        var temperature = new Option<double>("--temperature") { Description = "0 = greedy; > 0 samples", DefaultValueFactory = _ => 0.0 };
-        var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass (with --temperature > 0)", DefaultValueFactory = _ => 1.0 };
+        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most", DefaultValueFactory = _ => 64 }.Positive();
+        var temperature = new Option<double>("--temperature") { Description = "0 = greedy; > 0 samples", DefaultValueFactory = _ => 0.0 }.AtLeast(0.0);
+        var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass (with --temperature > 0)", DefaultValueFactory = _ => 1.0 }.AboveZeroUpTo(1.0);
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 1337 };
         var stop = new Option<string[]>("--stop") { Description = "Stop sequence (repeatable; default: none, EOS always stops)" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };

@@ -11,8 +11,8 @@ public sealed class Nl2FormulaVerb : IVerb
     public Command Build()
     {
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same data)", DefaultValueFactory = _ => 7 };
-        var train = new Option<int>("--train") { Description = "Rows in the train split", DefaultValueFactory = _ => 4000 };
-        var dev = new Option<int>("--dev") { Description = "Rows in the dev split", DefaultValueFactory = _ => 400 };
+        var train = new Option<int>("--train") { Description = "Rows in the train split", DefaultValueFactory = _ => 4000 }.Positive();
+        var dev = new Option<int>("--dev") { Description = "Rows in the dev split", DefaultValueFactory = _ => 400 }.Positive();
         var output = new Option<string>("--out") { Description = "Output folder (train.jsonl, dev.jsonl, README.md)", DefaultValueFactory = _ => Path.Combine(KitPaths.Data, TaskName.Nl2Formula) };
         var generate = new Command("generate", "Generate NL2Formula-style data: tables, questions and formulas checked by the kit's evaluator");
         foreach (var o in new Option[] { seed, train, dev, output }) generate.Options.Add(o);

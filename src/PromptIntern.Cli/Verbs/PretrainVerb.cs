@@ -16,18 +16,18 @@ public sealed class PretrainVerb : IVerb
         var config = new Option<string>("--config") { Description = $"Model preset ({string.Join(", ", LlamaConfig.PresetNames)}) or a config.json path", DefaultValueFactory = _ => "tiny" };
         var tokenizer = new Option<string>("--tokenizer") { Description = "Folder with the model tokenizer's files, or 'byte' for the byte-level tokenizer", DefaultValueFactory = _ => Path.Combine(KitPaths.Data, "tokenizer") };
         var outDir = new Option<string>("--out") { Description = "Run folder: train_config.json, logs/metrics.jsonl, checkpoint/, model/ (the final model)", Required = true };
-        var steps = new Option<int>("--steps") { Description = "Optimizer steps (max_steps)", DefaultValueFactory = _ => 1000 };
-        var batch = new Option<int>("--batch") { Description = "Sequences per micro-batch (micro_batch_size)", DefaultValueFactory = _ => 8 };
-        var accum = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step", DefaultValueFactory = _ => 1 };
-        var seq = new Option<int>("--seq") { Description = "Window length in tokens (max_seq_length)", DefaultValueFactory = _ => 256 };
-        var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => 1e-3 };
-        var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps before cosine decay to lr/10", DefaultValueFactory = _ => 50 };
-        var logEvery = new Option<int>("--log-interval") { Description = "Steps per log line", DefaultValueFactory = _ => 10 };
-        var saveEvery = new Option<int>("--save-interval") { Description = "Steps per checkpoint", DefaultValueFactory = _ => 200 };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps (max_steps)", DefaultValueFactory = _ => 1000 }.Positive();
+        var batch = new Option<int>("--batch") { Description = "Sequences per micro-batch (micro_batch_size)", DefaultValueFactory = _ => 8 }.Positive();
+        var accum = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step", DefaultValueFactory = _ => 1 }.Positive();
+        var seq = new Option<int>("--seq") { Description = "Window length in tokens (max_seq_length)", DefaultValueFactory = _ => 256 }.AtLeast(2);
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => 1e-3 }.Positive();
+        var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps before cosine decay to lr/10", DefaultValueFactory = _ => 50 }.AtLeast(0);
+        var logEvery = new Option<int>("--log-interval") { Description = "Steps per log line", DefaultValueFactory = _ => 10 }.Positive();
+        var saveEvery = new Option<int>("--save-interval") { Description = "Steps per checkpoint", DefaultValueFactory = _ => 200 }.AtLeast(0);
         var seed = new Option<long>("--seed") { Description = "Seed for init and data order", DefaultValueFactory = _ => 1337 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (CUDA)", DefaultValueFactory = _ => "fp32" };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (0 = its default)", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (0 = its default)", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
         var deterministic = new Option<bool>("--deterministic") { Description = "Deterministic kernels only: the same weights from the same command on the same GPU model and software (CUDA: set CUBLAS_WORKSPACE_CONFIG=:4096:8)" };
 

@@ -20,11 +20,11 @@ public sealed class ReproduceVerb : IVerb
         var evalFile = CommonOptions.EvalFile();
         var trainFile = new Option<string?>("--train-file") { Description = "train JSONL file [default: data/<task>/train.jsonl]" };
         var model = new Option<string?>("--model") { Description = "base model directory [default: the preset's, e.g. data/models/tiny]" };
-        var seeds = new Option<int>("--seeds") { Description = "number of seeds (--first-seed, the next, ...)", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "number of seeds (--first-seed, the next, ...)", DefaultValueFactory = _ => 1 }.Positive();
         var firstSeed = new Option<int>("--first-seed") { Description = "the first seed (e.g. 1338 to add seeds beside finished 1337 runs)", DefaultValueFactory = _ => 1337 };
-        var trainRows = new Option<int?>("--train-rows") { Description = "override the preset's number of train rows (0 = all)" };
-        var evalRows = new Option<int?>("--eval-rows") { Description = "override the preset's number of evaluation rows (0 = all)" };
-        var epochs = new Option<double?>("--epochs") { Description = "override the preset's total epochs across stages" };
+        var trainRows = new Option<int?>("--train-rows") { Description = "override the preset's number of train rows (0 = all)" }.AtLeast(0);
+        var evalRows = new Option<int?>("--eval-rows") { Description = "override the preset's number of evaluation rows (0 = all)" }.AtLeast(0);
+        var epochs = new Option<double?>("--epochs") { Description = "override the preset's total epochs across stages" }.Positive();
         var results = new Option<string?>("--results") { Description = "results folder [default: results/]" };
         var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/]" };
         var force = new Option<bool>("--force") { Description = "re-run experiments that already have results" };

@@ -27,10 +27,10 @@ public sealed class TokenizerVerb : IVerb
     {
         var corpusOut = new Option<string>("--corpus-out") { Description = "Folder to build the corpus into (corpus.jsonl + manifest.json)" };
         var corpusIn = new Option<string>("--corpus") { Description = "Use an already built corpus folder instead of building one" };
-        var vocabSize = new Option<int>("--vocab-size") { Description = "Vocabulary size, counting 256 bytes and 4 special tokens", DefaultValueFactory = _ => 8192 };
-        var minFreq = new Option<int>("--min-pair-frequency") { Description = "Rarest pair that may still be merged", DefaultValueFactory = _ => 2 };
+        var vocabSize = new Option<int>("--vocab-size") { Description = "Vocabulary size, counting 256 bytes and 4 special tokens", DefaultValueFactory = _ => 8192 }.Positive();
+        var minFreq = new Option<int>("--min-pair-frequency") { Description = "Rarest pair that may still be merged", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var outDir = new Option<string>("--out") { Description = "Folder for tokenizer.json, vocab.json, merges.txt, tokenizer_config.json, manifest.json", DefaultValueFactory = _ => DefaultTokenizerDir };
-        var maxBytes = new Option<long>("--max-bytes") { Description = "Corpus budget in UTF-8 bytes (when building)", DefaultValueFactory = _ => new PretrainCorpusOptions { DataDir = "" }.MaxBytes };
+        var maxBytes = new Option<long>("--max-bytes") { Description = "Corpus budget in UTF-8 bytes (when building)", DefaultValueFactory = _ => new PretrainCorpusOptions { DataDir = "" }.MaxBytes }.Positive();
         var sources = CorpusSourceOptions.Create();
         var c = new Command("train", "Build (or read) the pretraining corpus, train a BPE vocabulary on it, save it and report its compression");
         foreach (var o in new Option[] { corpusOut, corpusIn, vocabSize, minFreq, outDir, maxBytes }) c.Options.Add(o);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PromptIntern.Data;
 using PromptIntern.Provenance;
 
 namespace PromptIntern.Evaluation;
@@ -15,21 +16,13 @@ public static class EvaluationRecord
     public static IReadOnlyList<string> Write(string directory, MetricReport report, RunProvenance provenance)
     {
         var target = Path.GetFullPath(directory);
-        var staging = target.TrimEnd(Path.DirectorySeparatorChar) + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
-        try
+        AtomicFolder.Write(target, staging =>
         {
             File.WriteAllLines(Path.Combine(staging, "examples.jsonl"), report.Examples.Select(ExampleJson));
             File.WriteAllText(Path.Combine(staging, "summary.json"), SummaryJson(report, provenance));
             File.WriteAllText(Path.Combine(staging, "summary.csv"), SummaryCsv(report, provenance));
             File.WriteAllText(Path.Combine(staging, "summary.md"), SummaryMarkdown(report, provenance));
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(staging, target);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        });
         return new[] { "examples.jsonl", "summary.json", "summary.csv", "summary.md" }.Select(f => Path.Combine(target, f)).ToList();
     }
 

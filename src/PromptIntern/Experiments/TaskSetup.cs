@@ -19,8 +19,8 @@ public sealed record TaskSetup(string Task, IReadOnlyList<TaskExample> Train, IR
         task = TaskName.Parse(task);
         trainFile ??= KitPaths.Split(task, "train");
         evalFile ??= KitPaths.Split(task, "dev");
-        var allTrain = JsonlDataset.Load(trainFile);
-        var eval = JsonlDataset.Load(evalFile);
+        var allTrain = TaskRows.CheckFit(task, JsonlDataset.Load(trainFile), trainFile);
+        var eval = TaskRows.CheckFit(task, JsonlDataset.Load(evalFile), evalFile);
         var rng = new Random(seed);
         var train = preset.TrainRows > 0 && preset.TrainRows < allTrain.Count
             ? allTrain.OrderBy(e => e.Id, StringComparer.Ordinal).OrderBy(_ => rng.Next()).Take(preset.TrainRows).ToList()
