@@ -41,10 +41,14 @@ public sealed class CompressVerb : IVerb
             var structure = !p.GetValue(noStructure);
             var extra = p.GetValue(force)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ForceKeep.Literal).ToList();
             if (p.GetValue(newlines)) extra.Add(ForceKeep.Newlines);
-            var scorer = TokenScorers.Default(p.GetValue(model) ?? Path.Combine(KitPaths.Data, "models", "tiny"));
+            var scorer = p.GetValue(model) is { } scorerDir
+                ? (File.Exists(Path.Combine(scorerDir, "config.json")) ? TokenScorers.CausalLm(scorerDir)
+                    : throw new FileNotFoundException($"--scorer-model: {Path.GetFullPath(scorerDir)} is not a model folder (no config.json)"))
+                : TokenScorers.Default(Path.Combine(KitPaths.Data, "models", "tiny"));
             if (p.GetValue(distill)) return Distill(scorer);
             if (p.GetValue(all))
-                return Sweep(p.GetValue(task)!, counter, scorer, t => ForceFor(t, structure, extra), p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "compression"));
+                return Sweep(p.GetValue(task)!, counter, scorer, t => ForceFor(t, structure, extra),
+                    OutputFolder.CheckWritable(p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "compression"), "--out-dir"));
             var taskName = TaskName.Parse(p.GetValue(task)!);
             var forceKeep = ForceFor(taskName, structure, extra);
             var compressor = Compressors.Create(p.GetValue(method)!, scorer, counter);

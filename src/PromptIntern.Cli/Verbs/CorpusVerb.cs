@@ -20,6 +20,7 @@ public sealed class CorpusVerb : IVerb
         build.SetAction(parse =>
         {
             var options = sources.Read(parse) with { MaxBytes = parse.GetValue(maxBytes) };
+            OutputFolder.CheckWritable(parse.GetValue(outDir)!, "--out");
             var manifest = BuildWithProgress(parse.GetValue(outDir)!, options);
             ShowManifest(manifest);
             AnsiConsole.MarkupLineInterpolated($"Wrote [green]{Path.Combine(parse.GetValue(outDir)!, PretrainCorpus.CorpusFile)}[/] and {PretrainCorpus.ManifestFile}");

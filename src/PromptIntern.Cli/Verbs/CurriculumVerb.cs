@@ -55,7 +55,7 @@ public sealed class CurriculumVerb : IVerb
             string template = r.GetValue(templateDir) is { } dir ? TaskTemplates.Get(t, dir) : TaskTemplates.Get(t);
             var fmt = FineTuneFormats.Parse(r.GetValue(format)!);
             var counter = CostTokenizer.Get(r.GetValue(tokenizer)!);
-            string output = Path.GetFullPath(r.GetValue(outDir)!);
+            string output = OutputFolder.CheckWritable(r.GetValue(outDir)!, "--out");
 
             var builder = new CurriculumBuilder(template, CompressorFor(r.GetValue(compressor)!, counter), TaskTemplates.ForcedSpans(t), new Bm25Retriever(train),
                 new TaskTextFormat(e => TaskFormat.QueryText(t, e), e => TaskFormat.AnswerText(t, e)));

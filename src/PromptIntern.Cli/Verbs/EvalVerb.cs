@@ -40,6 +40,8 @@ public sealed class EvalVerb : IVerb
                     throw new ArgumentException($"--memory-mb must be at least {MinMemoryMb} (Python itself needs that much), got {megabytes}");
                 var refsPath = Path.GetFullPath(p.GetValue(evalFile) ?? KitPaths.Split(t, "dev"));
                 var predsPath = Path.GetFullPath(p.GetValue(predictions)!);
+                var runName = p.GetValue(name) ?? $"{t}-{Path.GetFileNameWithoutExtension(predsPath)}";
+                var dir = OutputFolder.CheckWritable(p.GetValue(output) ?? Path.Combine(KitPaths.Results, "eval", runName), "--out");
                 var references = TaskRows.CheckFit(t, JsonlDataset.Load(refsPath), refsPath);
                 var preds = PredictionFile.Align(references, PredictionFile.Load(predsPath), predsPath, refsPath);
                 var sandbox = new SandboxOptions
@@ -65,8 +67,6 @@ public sealed class EvalVerb : IVerb
                 }
                 else report = TaskMetrics.For(t).Score(references, preds);
 
-                var runName = p.GetValue(name) ?? $"{t}-{Path.GetFileNameWithoutExtension(predsPath)}";
-                var dir = Path.GetFullPath(p.GetValue(output) ?? Path.Combine(KitPaths.Results, "eval", runName));
                 var files = EvaluationRecord.Write(dir, report, RunProvenance.Capture(config));
                 var table = new Table().AddColumn("task").AddColumn("examples");
                 foreach (var m in report.MetricNames) table.AddColumn(m);

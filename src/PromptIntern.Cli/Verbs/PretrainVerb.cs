@@ -49,7 +49,7 @@ public sealed class PretrainVerb : IVerb
                 LogInterval = p.GetValue(logEvery), SaveInterval = p.GetValue(saveEvery), Seed = p.GetValue(seed),
                 Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume), Deterministic = p.GetValue(deterministic),
             }.Validate();
-            var run = p.GetValue(outDir)!;
+            var run = OutputFolder.CheckWritable(p.GetValue(outDir)!, "--out");
             using var lm = CausalLanguageModel.Create(cfg, tok, dev, options.Seed);
             AnsiConsole.MarkupLine($"pretrain: {lm.Model.ParameterCount():N0} parameters on {dev.type}, {docs.Count} documents, vocab {tok.VocabSize}");
             AnsiConsole.WriteLine(options.ToJson());

@@ -47,8 +47,8 @@ public sealed class ReproduceVerb : IVerb
             var modelDir = Path.GetFullPath(r.GetValue(model) ?? Path.Combine(KitPaths.Root, p.Model));
             if (!File.Exists(Path.Combine(modelDir, "config.json")))
                 throw new FileNotFoundException($"{modelDir}: no base model here (config.json missing); pass --model DIR or build one with `promptintern pretrain`");
-            var resultsRoot = r.GetValue(results) ?? KitPaths.Results;
-            var runsRoot = r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs");
+            var resultsRoot = OutputFolder.CheckWritable(r.GetValue(results) ?? KitPaths.Results, "--results");
+            var runsRoot = OutputFolder.CheckWritable(r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs"), "--runs");
             var clock = Stopwatch.StartNew();
             var all = new List<ExperimentResult>();
             var reused = 0;

@@ -71,7 +71,7 @@ public sealed class TokenizerVerb : IVerb
                 });
             clock.Stop();
 
-            var dir = parse.GetValue(outDir)!;
+            var dir = OutputFolder.CheckWritable(parse.GetValue(outDir)!, "--out");
             tokenizer.Save(dir);
             var stats = MeasureTasks(tokenizer, parse.GetValue(sources.DataOption)!);
             TokenizerManifest.Create(tokenizer, trainerOptions, clock.Elapsed, corpusManifest, stats, provenance).Write(dir);

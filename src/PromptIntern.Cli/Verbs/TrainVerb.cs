@@ -49,7 +49,7 @@ public sealed class TrainVerb : IVerb
                 Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume),
                 Lora = ModelCli.Lora(p.GetValue(loraR), p.GetValue(loraAlpha), p.GetValue(loraDropout), p.GetValue(targets)!),
             }.Validate();
-            var run = p.GetValue(outDir)!;
+            var run = OutputFolder.CheckWritable(p.GetValue(outDir)!, "--out");
             using var lm = CausalLanguageModel.Load(p.GetValue(model)!, dev);
             AnsiConsole.MarkupLine($"train: {pairs.Count} examples, {(options.Lora is null ? "full fine-tuning" : $"LoRA r={options.Lora.R} on {string.Join(",", options.Lora.TargetModules)}")}, {dev.type}");
             AnsiConsole.WriteLine(options.ToJson());

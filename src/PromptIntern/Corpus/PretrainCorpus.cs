@@ -36,6 +36,9 @@ public static class PretrainCorpus
         IProgress<CorpusProgress>? progress = null, CancellationToken cancel = default)
     {
         var (docs, manifest) = Build(options, progress, cancel);
+        if (docs.Count == 0)
+            throw new ArgumentException($"corpus: no documents found (task train splits under {Path.GetFullPath(options.DataDir)}, " +
+                $"man pages: {options.ManPageRoot ?? "none"}, Python sources: {options.PythonLibRoot ?? "none"}); nothing written");
         AtomicFile.WriteLines(Path.Combine(outDir, CorpusFile), docs.Select(d => JsonSerializer.Serialize(d, Json)));
         AtomicFile.WriteAllText(Path.Combine(outDir, ManifestFile),
             JsonSerializer.Serialize(manifest, new JsonSerializerOptions(Json) { WriteIndented = true }));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PromptIntern.Data;
 
 namespace PromptIntern.Experiments;
 
@@ -82,29 +83,29 @@ public static class ResultsReport
         if (!Directory.Exists(resultsRoot)) return (results, runs);
         foreach (var path in Directory.EnumerateFiles(resultsRoot, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            var root = doc.RootElement;
-            if (!root.TryGetProperty("result", out var element) || element.Deserialize<ExperimentResult>() is not { } result) continue;
-            results.Add(result);
-            string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-            var machine = root.TryGetProperty("machine", out var m) ? m : default;
-            var gpu = machine.ValueKind == JsonValueKind.Object && machine.TryGetProperty("gpus", out var g) && g.GetArrayLength() > 0
-                ? g[0].GetString()!.Split(',')[0] : null;
-            var device = gpu ?? (machine.ValueKind == JsonValueKind.Object ? $"CPU ({Text(machine, "cpu")})" : "unknown");
-            // metrics.json carries commit, machine and date; whether the tree was dirty is in config.json beside it.
-            var config = Path.Combine(Path.GetDirectoryName(path)!, "config.json");
-            var dirty = File.Exists(config) && IsDirty(config);
-            runs[result.Id] = new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device,
-                AttentionOrder(machine, gpu is not null));
+            var row = JsonFile.Read<(ExperimentResult Result, RowProvenance Run)?>(path, root =>
+            {
+                if (!root.TryGetProperty("result", out var element) || element.Deserialize<ExperimentResult>() is not { } result) return null;
+                string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+                var machine = root.TryGetProperty("machine", out var m) ? m : default;
+                var gpu = machine.ValueKind == JsonValueKind.Object && machine.TryGetProperty("gpus", out var g) && g.GetArrayLength() > 0
+                    ? g[0].GetString()!.Split(',')[0] : null;
+                var device = gpu ?? (machine.ValueKind == JsonValueKind.Object ? $"CPU ({Text(machine, "cpu")})" : "unknown");
+                // metrics.json carries commit, machine and date; whether the tree was dirty is in config.json beside it.
+                var config = Path.Combine(Path.GetDirectoryName(path)!, "config.json");
+                var dirty = File.Exists(config) && IsDirty(config);
+                return (Result: result, Run: new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device,
+                    AttentionOrder(machine, gpu is not null)));
+            });
+            if (row is not { } r) continue;
+            results.Add(r.Result);
+            runs[r.Result.Id] = r.Run;
         }
         return (results, runs);
     }
 
-    static bool IsDirty(string configPath)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
-        return doc.RootElement.TryGetProperty("commit_dirty", out var d) && d.ValueKind == JsonValueKind.True;
-    }
+    static bool IsDirty(string configPath) =>
+        JsonFile.Read(configPath, root => root.TryGetProperty("commit_dirty", out var d) && d.ValueKind == JsonValueKind.True);
 
     static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "";
     static string Times(double? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "";

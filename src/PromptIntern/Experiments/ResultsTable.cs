@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PromptIntern.Data;
 
 namespace PromptIntern.Experiments;
 
@@ -72,8 +73,7 @@ public sealed class ResultsTable(IReadOnlyList<ResultsRow> rows)
     /// <summary>The result inside an experiment's metrics.json; null for metrics files of other kinds (e.g. eval runs).</summary>
     public static ExperimentResult? LoadResult(string metricsPath)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(metricsPath));
-        return doc.RootElement.TryGetProperty("result", out var r) ? r.Deserialize<ExperimentResult>() : null;
+        return JsonFile.Read(metricsPath, root => root.TryGetProperty("result", out var r) ? r.Deserialize<ExperimentResult>() : null);
     }
 
     public IReadOnlyList<string[]> Cells() => Rows.Select(r => new[]

@@ -1,0 +1,60 @@
+using System.Buffers.Binary;
+using PromptIntern.Data;
+
+namespace PromptIntern.Tests.Reliability;
+
+/// <summary>The damaged files the bad-input battery feeds the CLI, written once into a temp folder: broken model folders,
+/// a truncated metrics.json, an oversized row, an empty data folder, a file where a folder is expected.</summary>
+public sealed class BadInputFiles : IDisposable
+{
+    public string Root { get; } = Directory.CreateTempSubdirectory("pi-bad-input-").FullName;
+
+    public BadInputFiles()
+    {
+        var tiny = Path.Combine(KitPaths.Data, "models", "tiny");
+        var weights = Path.Combine(tiny, "model.safetensors");
+        string Model(string name, Action<string> damage, string? config = null)
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
+            foreach (var f in new[] { "config.json", "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt" })
+                File.Copy(Path.Combine(tiny, f), Path.Combine(dir, f));
+            if (config is not null) File.WriteAllText(Path.Combine(dir, "config.json"), config);
+            damage(Path.Combine(dir, "model.safetensors"));
+            return dir;
+        }
+        var realConfig = File.ReadAllText(Path.Combine(tiny, "config.json"));
+        Model("zero-byte-model", p => File.WriteAllBytes(p, []));
+        Model("corrupt-header-model", p => File.WriteAllBytes(p, [.. BitConverter.GetBytes(9L), .. "{not json"u8.ToArray()]));
+        Model("truncated-model", p =>
+        {
+            using var src = File.OpenRead(weights);
+            var len = new byte[8];
+            src.ReadExactly(len);
+            var keep = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(len) + 1000;
+            var bytes = new byte[keep];
+            src.Position = 0;
+            src.ReadExactly(bytes);
+            File.WriteAllBytes(p, bytes);
+        });
+        Model("bad-config-model", p => File.CreateSymbolicLink(p, weights), realConfig.Replace("\"hidden_size\": 192", "\"hidden_size\": -192"));
+        Model("shape-mismatch-model", p => File.CreateSymbolicLink(p, weights), realConfig.Replace("\"intermediate_size\": 512", "\"intermediate_size\": 256"));
+
+        Directory.CreateDirectory(Path.Combine(Root, "not-a-model"));
+        Directory.CreateDirectory(Path.Combine(Root, "empty-data"));
+        File.WriteAllText(Path.Combine(Root, "a-file"), "a file where a folder is expected");
+        var results = Directory.CreateDirectory(Path.Combine(Root, "results-truncated", "quick-x")).FullName;
+        File.WriteAllText(Path.Combine(results, "metrics.json"), "{\"result\": {\"id\": \"quick-x\", \"task\": ");
+        File.WriteAllText(Path.Combine(Root, "huge-row.jsonl"),
+            $"{{\"id\": \"a\", \"query\": \"{new string('x', JsonlDataset.MaxRowChars + 10)}\", \"answer\": \"ls\"}}\n");
+        File.WriteAllText(Path.Combine(Root, "truncated.jsonl"), "{\"id\": \"a\", \"query\": \"list files\", \"answer\": \"ls\"}\n{\"id\": \"b\", \"que");
+        File.WriteAllText(Path.Combine(Root, "preds.jsonl"), "{\"id\": \"nl2bash-00018\", \"prediction\": \"ls\"}\n");
+        File.WriteAllText(Path.Combine(Root, "bad-plan.json"), "{\"name\": \"x\", \"stages\": [");
+    }
+
+    /// <summary>Every file under <see cref="Root"/> with its size and write time, to show a failed verb left nothing behind.</summary>
+    public IReadOnlyList<string> Snapshot() =>
+        Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(p => $"{p}|{(File.Exists(p) ? new FileInfo(p).Length : -1)}|{File.GetLastWriteTimeUtc(p).Ticks}").ToList();
+
+    public void Dispose() { try { Directory.Delete(Root, recursive: true); } catch (IOException) { } }
+}
