@@ -19,7 +19,6 @@ public sealed class Nl2FormulaVerb : IVerb
         generate.SetAction(p =>
         {
             int n = p.GetValue(train), m = p.GetValue(dev);
-            if (n < 1 || m < 1) { AnsiConsole.MarkupLine("[red]--train and --dev must be at least 1[/]"); return 2; }
             var dir = OutputFolder.CheckWritable(p.GetValue(output)!, "--out");
             var summary = Nl2FormulaDataset.Write(dir, p.GetValue(seed), n, m);
             var table = new Table().AddColumns("split", "rows", "easy", "medium", "hard");

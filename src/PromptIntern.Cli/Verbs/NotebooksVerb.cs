@@ -39,16 +39,7 @@ public sealed class NotebooksVerb : IVerb
 
     static async Task<int> RunAsync(string[] paths, string preset, bool write, CancellationToken cancel)
     {
-        IReadOnlyList<string> notebooks;
-        try
-        {
-            notebooks = NotebookRunner.Expand(paths.Length > 0 ? paths : [Path.Combine(Data.KitPaths.Root, "notebooks")]);
-        }
-        catch (IOException e)
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
-        }
+        var notebooks = NotebookRunner.Expand(paths.Length > 0 ? paths : [Path.Combine(Data.KitPaths.Root, "notebooks")]);
         if (notebooks.Count == 0)
         {
             AnsiConsole.MarkupLine("[yellow]no notebooks found[/]");

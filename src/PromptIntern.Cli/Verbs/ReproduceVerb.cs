@@ -39,7 +39,9 @@ public sealed class ReproduceVerb : IVerb
             var p = ReproducePreset.Get(r.GetValue(preset)!);
             p = p with
             {
-                TrainRows = r.GetValue(trainRows) ?? p.TrainRows, EvalRows = r.GetValue(evalRows) ?? p.EvalRows, Epochs = r.GetValue(epochs) ?? p.Epochs,
+                TrainRows = r.GetValue(trainRows) ?? p.TrainRows,
+                // The preset's row cap is for the dev split; another eval file is used whole unless --eval-rows says otherwise.
+                EvalRows = r.GetValue(evalRows) ?? (r.GetValue(evalFile) is null ? p.EvalRows : 0), Epochs = r.GetValue(epochs) ?? p.Epochs,
                 Tasks = r.GetValue(tasks) is { Length: > 0 } ts ? ts.Select(TaskName.Parse).ToList() : p.Tasks,
                 Methods = r.GetValue(methods) is { } ms ? ms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : p.Methods,
             };

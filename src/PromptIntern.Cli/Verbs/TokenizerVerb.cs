@@ -44,10 +44,7 @@ public sealed class TokenizerVerb : IVerb
             });
             string? existing = parse.GetValue(corpusIn), buildInto = parse.GetValue(corpusOut);
             if (existing is null == (buildInto is null))
-            {
-                AnsiConsole.MarkupLine("[red]give exactly one of --corpus-out (build a corpus) or --corpus (use a built one)[/]");
-                return 2;
-            }
+                throw new ArgumentException("tokenizer train: give exactly one of --corpus-out (build a corpus) or --corpus (use a built one)");
             var corpusOptions = sources.Read(parse) with { MaxBytes = parse.GetValue(maxBytes) };
             CorpusManifest? corpusManifest = existing is null ? CorpusVerb.BuildWithProgress(buildInto!, corpusOptions) : ReadCorpusManifest(existing);
             if (corpusManifest is not null) CorpusVerb.ShowManifest(corpusManifest);

@@ -5,9 +5,9 @@ namespace PromptIntern.Data;
 /// <summary>Reads and writes task datasets in the kit's JSONL schema (id, query, answer, task-specific keys).</summary>
 public static class JsonlDataset
 {
-    /// <summary>The longest row accepted, in characters: far above any real example (MBPP's longest is a few KB), low enough
+    /// <summary>The longest row accepted, in UTF-8 bytes: far above any real example (MBPP's longest is a few KB), low enough
     /// that one pasted blob cannot stall tokenization or exhaust memory.</summary>
-    public const int MaxRowChars = 1_000_000;
+    public const int MaxRowBytes = 1_000_000;
 
     /// <summary>Loads every row; the first problem (bad JSON, missing or empty field, duplicate id) throws a <see cref="DataFormatException"/>.</summary>
     public static IReadOnlyList<TaskExample> Load(string path) => Load(path, Parse, "id");
@@ -19,13 +19,9 @@ public static class JsonlDataset
         if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
         var rows = new List<TaskExample>();
         var seen = new Dictionary<string, int>();
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in JsonlLines.Read(path))
         {
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            if (line.Length > MaxRowChars)
-                throw new DataFormatException(path, lineNo, "(row)", $"row is {line.Length:N0} characters long; a row may hold at most {MaxRowChars:N0}");
             var row = parseLine(path, lineNo, line);
             if (seen.TryGetValue(row.Id, out int first))
                 throw new DataFormatException(path, lineNo, idField, $"duplicate id '{row.Id}' (first seen on line {first})");

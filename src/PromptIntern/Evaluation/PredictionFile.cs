@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
 
@@ -8,18 +7,14 @@ namespace PromptIntern.Evaluation;
 /// every reference id needs exactly one prediction, and no prediction may name an unknown id.</summary>
 public static class PredictionFile
 {
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Reads predictions by id; bad lines, invalid UTF-8 and duplicate ids throw <see cref="DataFormatException"/>.</summary>
     public static IReadOnlyDictionary<string, string> Load(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
         var byId = new Dictionary<string, string>();
         var firstLine = new Dictionary<string, int>();
-        int lineNo = 0;
-        foreach (var line in StrictLines(path))
+        foreach (var (lineNo, line) in JsonlLines.Read(path))
         {
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonElement root;
             try { using var doc = JsonDocument.Parse(line); root = doc.RootElement.Clone(); }
@@ -36,27 +31,6 @@ public static class PredictionFile
             byId[key] = p.GetString()!;
         }
         return byId;
-    }
-
-    /// <summary>The file's lines decoded as strict UTF-8, so a damaged byte is an error naming its line, never a silent U+FFFD.</summary>
-    static IEnumerable<string> StrictLines(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        int start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0, lineNo = 0;
-        while (start < bytes.Length)
-        {
-            lineNo++;
-            int nl = Array.IndexOf(bytes, (byte)'\n', start);
-            int end = nl < 0 ? bytes.Length : nl;
-            string line;
-            try { line = StrictUtf8.GetString(bytes, start, end - start).TrimEnd('\r'); }
-            catch (DecoderFallbackException)
-            {
-                throw new DataFormatException(path, lineNo, "(encoding)", "invalid UTF-8: the file must be UTF-8 text");
-            }
-            yield return line;
-            start = end + 1;
-        }
     }
 
     /// <summary>The predictions in the references' order; missing or extra ids throw, naming both files and the ids.</summary>

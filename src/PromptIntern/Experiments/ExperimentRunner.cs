@@ -90,8 +90,24 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         }
     }
 
-    public string IdFor(TaskSetup setup, MethodSpec method, int seed) =>
-        ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, new { preset, method, train = TrainConfig(setup, PlanFor(method.Plan)) });
+    public string IdFor(TaskSetup setup, MethodSpec method, int seed)
+    {
+        object config = new { preset, method, train = TrainConfig(setup, PlanFor(method.Plan)) };
+        // Joined only when not default, so the ids of earlier results on the dev split at the preset's cap stay valid:
+        // another eval file (by content) or row count, or a raised generation cap, is another experiment.
+        var extra = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        if (!IsDefaultEvalFile(setup)) extra["eval"] = new { file_sha256 = Sha256Of(setup.EvalFile)[..16], rows = setup.Eval.Count };
+        if (NewTokenCap(setup) is var cap && cap != preset.MaxNewTokens) extra["max_new_tokens"] = cap;
+        return ExperimentId.For(preset.Name, setup.Task, method.Name, ModelName, seed, extra.Count == 0 ? config : new { config, extra });
+    }
+
+    static bool IsDefaultEvalFile(TaskSetup setup) =>
+        TaskName.All.Contains(setup.Task) && Path.GetFullPath(setup.EvalFile) == Path.GetFullPath(KitPaths.Split(setup.Task, "dev"));
+
+    /// <summary>The generation cap for this task's answers (<see cref="AnswerLengthCap"/>), in the base model's tokens.</summary>
+    int NewTokenCap(TaskSetup setup) => _caps.TryGetValue(setup, out int cap) ? cap
+        : _caps[setup] = AnswerLengthCap.For(setup.Train.Select(setup.Format.AnswerText), ModelTokenizer.Load(ModelDirectory), preset.MaxNewTokens);
+    readonly Dictionary<TaskSetup, int> _caps = new(ReferenceEqualityComparer.Instance);
 
     InternalizationPlan PlanFor(string name) => Plans.TryGetValue(name, out var p) ? p : PlanPresets.Get(name);
 
@@ -164,7 +180,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         ResultsWriter.Write(Path.Combine(ResultsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
                 ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
-                ["model_sha256"] = ModelSha256, ["seed"] = seed, ["deterministic_training"] = DeterministicTraining,
+                ["model_sha256"] = ModelSha256, ["seed"] = seed, ["max_new_tokens"] = options.MaxNewTokens, ["eval_rows"] = setup.Eval.Count, ["deterministic_training"] = DeterministicTraining,
                 ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
         return result;
     }
@@ -193,7 +209,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     GenerationOptions GenerationOptionsFor(TaskSetup setup) => new()
     {
-        MaxNewTokens = preset.MaxNewTokens, Temperature = 0, Seed = 1337, BatchSize = preset.Device == "cuda" ? 64 : 16,
+        MaxNewTokens = NewTokenCap(setup), Temperature = 0, Seed = 1337, BatchSize = preset.Device == "cuda" ? 64 : 16,
         TruncatePromptLeft = true,
         // One-line answers (a command, a formula) end at the newline; code ends at the next query marker or EOS.
         StopSequences = !setup.OneLineAnswers ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],

@@ -13,6 +13,9 @@ public static class TextGenerator
         if (prompts.Count == 0) return [];
         if (prompts.Any(p => p.Length == 0)) throw new ArgumentException("Every prompt needs at least one token (add BOS).");
         if (o.MaxNewTokens < 1) throw new ArgumentException($"MaxNewTokens must be at least 1 (got {o.MaxNewTokens}).");
+        // libtorch would fail deep inside sampling (or sample garbage) on these.
+        if (!double.IsFinite(o.Temperature) || o.Temperature < 0) throw new ArgumentException($"Temperature must be a finite number >= 0 (got {o.Temperature}).");
+        if (!(o.TopP > 0 && o.TopP <= 1)) throw new ArgumentException($"TopP must be in (0, 1] (got {o.TopP}).");
         if (o.TruncatePromptLeft)
         {
             // Same rule as supervised fine-tuning: a prompt too long for the context loses its beginning, never its end.

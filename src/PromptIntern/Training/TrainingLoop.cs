@@ -40,6 +40,7 @@ public static class TrainingLoop
             Directory.CreateDirectory(outDir);
             AtomicFile.WriteAllText(Path.Combine(outDir, "train_config.json"), o.ToJson());
             var ckpt = Path.Combine(outDir, CheckpointFolder);
+            CheckpointSwitch.Recover(ckpt);
             if (o.Resume && Directory.Exists(ckpt)) (startStep, tokens, elapsedBefore) = LoadCheckpoint(ckpt, model, optimizer);
             TrimMetrics(Path.Combine(outDir, MetricsFile), startStep);
         }
@@ -51,6 +52,12 @@ public static class TrainingLoop
         double lastLoss = double.NaN;
         using var lossSum = zeros(1, ScalarType.Float32, device);
         int micros = 0;
+        int savedStep = startStep;
+        // A failure names the step and the last good checkpoint, from which the same command resumes.
+        TrainingFailedException Failed(int step, string problem, Exception? inner = null) => new(
+            $"training stopped at step {step}/{o.MaxSteps}: {problem}; " + (outDir is null ? "no checkpoint folder was given"
+                : savedStep > 0 ? $"the checkpoint of step {savedStep} in {Path.Combine(outDir, CheckpointFolder)} is intact and the same command resumes from it"
+                : $"no checkpoint was saved yet in {outDir}"), inner);
         for (int step = startStep; step < o.MaxSteps; step++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -69,13 +76,20 @@ public static class TrainingLoop
                 intervalTokens += b.Ids.Length;
             }
             micros += 1;
-            if (o.MaxNorm > 0) nn.utils.clip_grad_norm_(parameters, o.MaxNorm);
-            optimizer.step();
+            if (o.MaxNorm > 0)
+            {
+                // The norm comes back to the host anyway: a NaN or infinite gradient stops training before it reaches the weights.
+                var norm = nn.utils.clip_grad_norm_(parameters, o.MaxNorm);
+                if (!double.IsFinite(norm)) throw Failed(step + 1, $"the loss diverged (gradient norm {norm}, learning rate {lr:g3}); lower --lr");
+            }
+            try { optimizer.step(); }
+            catch (System.Runtime.InteropServices.ExternalException e) { throw Failed(step + 1, $"libtorch refused the optimizer step ({e.Message})", e); }
 
             bool last = step == o.MaxSteps - 1;
             if ((step + 1) % o.LogInterval == 0 || last)
             {
                 lastLoss = lossSum.item<float>() / micros;
+                if (!double.IsFinite(lastLoss)) throw Failed(step + 1, $"the loss diverged (loss {lastLoss}, learning rate {lr:g3}); lower --lr");
                 lossSum.zero_(); micros = 0;
                 tokens += intervalTokens;
                 var tps = intervalTokens / Math.Max(1e-9, intervalClock.Elapsed.TotalSeconds);
@@ -85,7 +99,12 @@ public static class TrainingLoop
                 progress?.Report(p);
             }
             if (outDir is not null && (last || (o.SaveInterval > 0 && (step + 1) % o.SaveInterval == 0)))
+            {
+                // Never save a state that a non-finite loss since the last log may have reached.
+                if (micros > 0 && !float.IsFinite(lossSum.item<float>())) throw Failed(step + 1, $"the loss diverged (learning rate {lr:g3}); lower --lr");
                 SaveCheckpoint(Path.Combine(outDir, CheckpointFolder), model, optimizer, step + 1, tokens, elapsedBefore + clock.Elapsed.TotalSeconds);
+                savedStep = step + 1;
+            }
         }
         model.eval();
         var elapsed = clock.Elapsed.TotalSeconds;
@@ -93,13 +112,13 @@ public static class TrainingLoop
     }
 
     /// <summary>AdamW with weight decay on matrices only (nanoGPT: norms' 1-D weights are not decayed).</summary>
-    static AdamW CreateOptimizer(List<Parameter> parameters, TrainOptions o)
+    static SafeAdamW CreateOptimizer(List<Parameter> parameters, TrainOptions o)
     {
         var groups = new[] { parameters.Where(p => p.dim() >= 2).ToList(), parameters.Where(p => p.dim() < 2).ToList() }
             .Select((ps, i) => (ps, decay: i == 0 ? o.WeightDecay : 0.0))
             .Where(g => g.ps.Count > 0)
             .Select(g => new AdamW.ParamGroup(g.ps, o.LearningRate, o.Beta1, o.Beta2, 1e-8, g.decay, false, false));
-        return optim.AdamW(groups, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay);
+        return new SafeAdamW(groups, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay);
     }
 
     /// <summary>One line per interval: step, loss, lr, tokens/s, elapsed — as nanoGPT logs it.</summary>
@@ -129,26 +148,21 @@ public static class TrainingLoop
 
     static void SaveCheckpoint(string dir, LlamaModel model, OptimizerHelper optimizer, int step, long tokens, double elapsed)
     {
-        // Written into a fresh folder, then swapped in, so a crash mid-save leaves the previous checkpoint intact.
-        var tmp = dir + ".tmp";
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
-        Directory.CreateDirectory(tmp);
-        var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        Safetensors.Save(Path.Combine(tmp, "model.safetensors"), weights);
-        AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), model.Config.ToJson());
-        optimizer.save_state_dict(Path.Combine(tmp, "optimizer.bin"));
-        using (var rng = random.get_rng_state()) Safetensors.Save(Path.Combine(tmp, "rng.safetensors"), new Dictionary<string, Tensor> { ["cpu"] = rng });
-        AtomicFile.WriteAllText(Path.Combine(tmp, "trainer_state.json"), JsonSerializer.Serialize(new CheckpointState(step, tokens, elapsed)));
-        var old = dir + ".old";
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-        if (Directory.Exists(dir)) Directory.Move(dir, old);
-        Directory.Move(tmp, dir);
-        if (Directory.Exists(old)) Directory.Delete(old, true);
+        // Written into a fresh sibling folder, then swapped in whole: a crash at any moment leaves a complete checkpoint.
+        CheckpointSwitch.Write(dir, tmp =>
+        {
+            var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+            Safetensors.Save(Path.Combine(tmp, "model.safetensors"), weights);
+            AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), model.Config.ToJson());
+            optimizer.save_state_dict(Path.Combine(tmp, "optimizer.bin"));
+            using (var rng = random.get_rng_state()) Safetensors.Save(Path.Combine(tmp, "rng.safetensors"), new Dictionary<string, Tensor> { ["cpu"] = rng });
+            AtomicFile.WriteAllText(Path.Combine(tmp, CheckpointSwitch.StateFile), JsonSerializer.Serialize(new CheckpointState(step, tokens, elapsed)));
+        });
     }
 
     static (int Step, long Tokens, double Elapsed) LoadCheckpoint(string dir, LlamaModel model, OptimizerHelper optimizer)
     {
-        var statePath = Path.Combine(dir, "trainer_state.json");
+        var statePath = Path.Combine(dir, CheckpointSwitch.StateFile);
         if (!File.Exists(statePath)) throw new InvalidDataException($"{dir}: incomplete checkpoint (no trainer_state.json); delete it or pass --no-resume.");
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
             ?? throw new InvalidDataException($"{statePath}: empty trainer state.");

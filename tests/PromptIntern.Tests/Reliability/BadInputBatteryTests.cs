@@ -60,6 +60,8 @@ public class BadInputBatteryTests(BadInputFiles files) : IClassFixture<BadInputF
         { "a-file", "train --model {data}/models/tiny --task nl2bash --out {tmp}/a-file/run --steps 1" },
         { "a-file", "corpus build --out {tmp}/a-file/corpus" },
         { "huge-row.jsonl", "data stats --file {tmp}/huge-row.jsonl" },
+        { "bad-utf8.jsonl:1: field '(encoding)': invalid UTF-8", "eval --task nl2bash --predictions {tmp}/bad-utf8.jsonl --out {tmp}/out" },
+        { "bad-utf8.jsonl:1: field '(encoding)': invalid UTF-8", "data stats --file {tmp}/bad-utf8.jsonl" },
         { "nope.jsonl", "data stats --file {tmp}/nope.jsonl" },
         { "truncated.jsonl", "data stats --file {tmp}/truncated.jsonl" },
         { "no documents", "corpus build --out {tmp}/out --data {tmp}/empty-data --man-root none --python-root none" },

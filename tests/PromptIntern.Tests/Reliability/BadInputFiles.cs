@@ -45,9 +45,10 @@ public sealed class BadInputFiles : IDisposable
         var results = Directory.CreateDirectory(Path.Combine(Root, "results-truncated", "quick-x")).FullName;
         File.WriteAllText(Path.Combine(results, "metrics.json"), "{\"result\": {\"id\": \"quick-x\", \"task\": ");
         File.WriteAllText(Path.Combine(Root, "huge-row.jsonl"),
-            $"{{\"id\": \"a\", \"query\": \"{new string('x', JsonlDataset.MaxRowChars + 10)}\", \"answer\": \"ls\"}}\n");
+            $"{{\"id\": \"a\", \"query\": \"{new string('x', JsonlDataset.MaxRowBytes + 10)}\", \"answer\": \"ls\"}}\n");
         File.WriteAllText(Path.Combine(Root, "truncated.jsonl"), "{\"id\": \"a\", \"query\": \"list files\", \"answer\": \"ls\"}\n{\"id\": \"b\", \"que");
         File.WriteAllText(Path.Combine(Root, "preds.jsonl"), "{\"id\": \"nl2bash-00018\", \"prediction\": \"ls\"}\n");
+        File.WriteAllBytes(Path.Combine(Root, "bad-utf8.jsonl"), [.. "{\"id\": \"nl2bash-00018\", \"prediction\": \"ls "u8.ToArray(), 0xFF, 0xFE, .. "\"}\n"u8.ToArray()]);
         File.WriteAllText(Path.Combine(Root, "bad-plan.json"), "{\"name\": \"x\", \"stages\": [");
     }
 
