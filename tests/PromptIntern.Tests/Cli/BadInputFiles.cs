@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using PromptIntern.Data;
 
-namespace PromptIntern.Tests.Reliability;
+namespace PromptIntern.Tests.Cli;
 
 /// <summary>The damaged files the bad-input battery feeds the CLI, written once into a temp folder: broken model folders,
 /// a truncated metrics.json, an oversized row, an empty data folder, a file where a folder is expected.</summary>
 public sealed class BadInputFiles : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("pi-bad-input-").FullName;
+    readonly TempDir _temp = new();
+
+    public string Root => _temp.Path;
 
     public BadInputFiles()
     {
@@ -57,5 +59,5 @@ public sealed class BadInputFiles : IDisposable
         Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(p => $"{p}|{(File.Exists(p) ? new FileInfo(p).Length : -1)}|{File.GetLastWriteTimeUtc(p).Ticks}").ToList();
 
-    public void Dispose() { try { Directory.Delete(Root, recursive: true); } catch (IOException) { } }
+    public void Dispose() => _temp.Dispose();
 }

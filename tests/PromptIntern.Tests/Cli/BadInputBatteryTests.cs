@@ -3,7 +3,7 @@ using PromptIntern.Cli;
 using PromptIntern.Data;
 using Xunit;
 
-namespace PromptIntern.Tests.Reliability;
+namespace PromptIntern.Tests.Cli;
 
 /// <summary>A battery of bad inputs over every verb, run through the CLI in-process: each must give exit code 2, exactly one
 /// line on stderr that names the problem, no stack trace, and leave the files it was pointed at as they were.</summary>
