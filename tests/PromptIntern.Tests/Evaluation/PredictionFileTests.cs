@@ -1,3 +1,4 @@
+using PromptIntern.Cli;
 using PromptIntern.Cli.Verbs;
 using PromptIntern.Data;
 using PromptIntern.Evaluation;
@@ -79,7 +80,7 @@ public sealed class PredictionFileTests : IDisposable
         Assert.Contains("| nl2bash | 2 |", File.ReadAllText(Path.Combine(outDir, "summary.md")));
 
         var extra = Write("extra.jsonl", "{\"id\":\"a\",\"prediction\":\"ls -l\"}", "{\"id\":\"b\",\"prediction\":\"pwd\"}", "{\"id\":\"c\",\"prediction\":\"x\"}");
-        Assert.Equal(2, new EvalVerb().Build().Parse(["--task", "nl2bash", "--eval-file", refs, "--predictions", extra, "--out", Path.Combine(_dir, "out2")]).Invoke());
+        Assert.Equal(2, CliApp.Run(["eval", "--task", "nl2bash", "--eval-file", refs, "--predictions", extra, "--out", Path.Combine(_dir, "out2")], TextWriter.Null));
         Assert.False(Directory.Exists(Path.Combine(_dir, "out2")));
     }
 }
