@@ -63,17 +63,21 @@ public sealed class CurriculumVerb : IVerb
             CliConsole.Out.MarkupLine($"Train {Markup.Escape(trainPath)} ({train.Count:N0} rows); template compressor {Markup.Escape(builder.CompressorName)}; retriever {builder.RetrieverName}");
 
             CurriculumReport report = null!;
-            CliConsole.Out.Progress().Start(ctx =>
+            (string Json, string Markdown) written = default;
+            // Stage files, plan and summary are written into a staging folder that replaces --out whole: a failure
+            // part-way leaves --out as it was, never a folder of some stage files and no plan.
+            AtomicFolder.Write(output, staging => CliConsole.Out.Progress().Start(ctx =>
             {
                 var build = ctx.AddTask("retrieve + build stages", maxValue: 1);
                 var curriculum = builder.Build(train, thePlan);
                 build.Increment(1);
                 var export = ctx.AddTask("export + validate + count", maxValue: curriculum.Stages.Count);
-                report = CurriculumExport.Run(curriculum, t, output, fmt, counter, evalRows, r.GetValue(fullShots), r.GetValue(price),
+                report = CurriculumExport.Run(curriculum, t, staging, fmt, counter, evalRows, r.GetValue(fullShots), r.GetValue(price),
                     new FineTuneLimits(r.GetValue(maxTokens)), RunInfo(r.Tokens.Select(x => x.Value)), (done, _) => export.Value = done);
-            });
-            PlanJson.Save(Path.Combine(output, "plan.json"), thePlan);
-            var (json, md) = CurriculumReportWriter.Write(report, output);
+                PlanJson.Save(Path.Combine(staging, "plan.json"), thePlan);
+                written = CurriculumReportWriter.Write(report, staging);
+            }));
+            var (json, md) = (Path.Combine(output, Path.GetFileName(written.Json)!), Path.Combine(output, Path.GetFileName(written.Markdown)!));
             Print(report);
             CliConsole.Out.MarkupLine($"Wrote {report.Stages.Count} stage files, plan.json, {Markup.Escape(md)} and {Markup.Escape(json)}");
             return 0;

@@ -26,6 +26,11 @@ public static class AtomicFolder
             fill(staging);
             Replace(staging, target);
         }
+        catch (DataFormatException e) when (e.File.StartsWith(staging, StringComparison.Ordinal))
+        {
+            // The staging folder is gone once this returns: name the file as it would have been in the target.
+            throw new DataFormatException(Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar) + e.File[staging.Length..], e.Line, e.Field, e.Problem);
+        }
         finally { DeleteQuietly(staging); }
     }
 
