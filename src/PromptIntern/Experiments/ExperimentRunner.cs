@@ -106,7 +106,8 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     /// <summary>The generation cap for this task's answers (<see cref="AnswerLengthCap"/>), in the base model's tokens.</summary>
     int NewTokenCap(TaskSetup setup) => _caps.TryGetValue(setup, out int cap) ? cap
-        : _caps[setup] = AnswerLengthCap.For(setup.Train.Select(setup.Format.AnswerText), ModelTokenizer.Load(ModelDirectory), preset.MaxNewTokens);
+        : _caps[setup] = AnswerLengthCap.For(setup.Train.Select(setup.Format.AnswerText), TokenizerFiles.Load(ModelDirectory), preset.MaxNewTokens,
+            LlamaConfig.Load(Path.Combine(ModelDirectory, "config.json")).MaxSeqLen);
     readonly Dictionary<TaskSetup, int> _caps = new(ReferenceEqualityComparer.Instance);
 
     InternalizationPlan PlanFor(string name) => Plans.TryGetValue(name, out var p) ? p : PlanPresets.Get(name);
