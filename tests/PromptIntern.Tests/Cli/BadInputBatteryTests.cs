@@ -66,7 +66,7 @@ public class BadInputBatteryTests(BadInputFiles files) : IClassFixture<BadInputF
         { "truncated.jsonl", "data stats --file {tmp}/truncated.jsonl" },
         { "no documents", "corpus build --out {tmp}/out --data {tmp}/empty-data --man-root none --python-root none" },
         { "--scorer-model", "compress --task nl2bash --method llmlingua --scorer-model {tmp}/not-a-model" },
-        { "{tmp}/out/stage1", "curriculum --task nl2bash --out {tmp}/out --limit 20 --max-example-tokens 5 --compressor standin-truncate" },
+        { "{tmp}/out/stage1", "curriculum --task nl2bash --out {tmp}/out --limit 20 --max-example-tokens 5 --compressor truncate" },
         { "bad-plan.json", "curriculum --task nl2bash --out {tmp}/out --plan {tmp}/bad-plan.json" },
         { "metrics.json", "report --results {tmp}/results-truncated --readme none" },
         { "{tmp}/nonexistent", "report --results {tmp}/nonexistent --readme none" },
