@@ -34,8 +34,8 @@ public sealed class EvalVerb : IVerb
                 var t = TaskName.Parse(p.GetValue(task)!);
                 double seconds = p.GetValue(timeout);
                 int megabytes = p.GetValue(memory);
-                if (!(seconds > 0) || double.IsInfinity(seconds))
-                    throw new ArgumentException($"--timeout must be a positive number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+                if (!(seconds > 0) || seconds > SandboxOptions.MaxTimeoutSeconds)
+                    throw new ArgumentException($"--timeout must be a number of seconds above 0 and at most {SandboxOptions.MaxTimeoutSeconds}, got {seconds.ToString(CultureInfo.InvariantCulture)}");
                 if (megabytes < MinMemoryMb)
                     throw new ArgumentException($"--memory-mb must be at least {MinMemoryMb} (Python itself needs that much), got {megabytes}");
                 var refsPath = Path.GetFullPath(p.GetValue(evalFile) ?? KitPaths.Split(t, "dev"));

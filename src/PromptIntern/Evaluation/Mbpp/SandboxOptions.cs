@@ -4,6 +4,9 @@ namespace PromptIntern.Evaluation.Mbpp;
 /// no network, 64 KiB of output.</summary>
 public sealed record SandboxOptions
 {
+    /// <summary>The longest <see cref="TimeoutSeconds"/> accepted (a day).</summary>
+    public const double MaxTimeoutSeconds = 86400;
+
     /// <summary>Wall-clock limit per program; the CPU-time limit is the same number of seconds.</summary>
     public double TimeoutSeconds { get; init; } = 10;
     /// <summary>Address-space limit (RLIMIT_AS) of the Python process.</summary>
@@ -34,8 +37,8 @@ public sealed record SandboxOptions
     /// (zero or negative never means "no limit").</summary>
     public void Validate()
     {
-        if (!(TimeoutSeconds > 0) || double.IsInfinity(TimeoutSeconds))
-            throw new ArgumentOutOfRangeException(nameof(TimeoutSeconds), TimeoutSeconds, "must be a positive, finite number of seconds");
+        if (!(TimeoutSeconds > 0) || TimeoutSeconds > MaxTimeoutSeconds)
+            throw new ArgumentOutOfRangeException(nameof(TimeoutSeconds), TimeoutSeconds, $"must be above 0 and at most {MaxTimeoutSeconds} seconds");
         foreach (var (name, value) in new[] { (nameof(MemoryBytes), MemoryBytes), (nameof(MaxProcesses), (long)MaxProcesses),
             (nameof(MaxFileBytes), MaxFileBytes), (nameof(DiskBytes), DiskBytes), (nameof(DiskFiles), (long)DiskFiles),
             (nameof(OutputCapBytes), (long)OutputCapBytes), (nameof(Parallelism), (long)Parallelism) })

@@ -127,6 +127,7 @@ public sealed class SandboxTests : IDisposable
 
     [Theory]
     [InlineData("--timeout", "0")]
+    [InlineData("--timeout", "1e12")]
     [InlineData("--memory-mb", "-5")]
     public async Task EvalVerb_RefusesLimits_ThatWouldDisableTheSandbox_NamingTheOption(string option, string value)
     {
@@ -182,6 +183,7 @@ public sealed class SandboxTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { TimeoutSeconds = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { TimeoutSeconds = double.NaN }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { TimeoutSeconds = double.PositiveInfinity }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { MemoryBytes = -5L << 20 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PythonSandbox(Options with { DiskBytes = 0 }));
     }
