@@ -12,7 +12,7 @@ namespace PromptIntern.Cli.Verbs;
 /// and writes per-example results and a summary (JSON, CSV, Markdown) with commit, machine and date.</summary>
 public sealed class EvalVerb : IVerb
 {
-    const int MinMemoryMb = 32;
+    const int MinMemoryMb = 32; // Python itself needs about that much address space to start
 
     public Command Build()
     {
@@ -21,8 +21,10 @@ public sealed class EvalVerb : IVerb
         var predictions = new Option<string>("--predictions") { Description = "Predictions JSONL, one {\"id\", \"prediction\"} per line", Required = true };
         var output = new Option<string?>("--out") { Description = "Output folder (default: results/eval/<name>)" };
         var name = new Option<string?>("--name") { Description = "Run name (default: <task>-<predictions file name>)" };
-        var timeout = new Option<double>("--timeout") { Description = "MBPP: seconds per program (wall and CPU)", DefaultValueFactory = _ => 10 };
-        var memory = new Option<int>("--memory-mb") { Description = "MBPP: address-space limit per program, MB", DefaultValueFactory = _ => 256 };
+        var timeout = new Option<double>("--timeout") { Description = "MBPP: seconds per program (wall and CPU)", DefaultValueFactory = _ => 10 }
+            .AboveZeroUpTo(SandboxOptions.MaxTimeoutSeconds);
+        var memory = new Option<int>("--memory-mb") { Description = "MBPP: address-space limit per program, MB", DefaultValueFactory = _ => 256 }
+            .AtLeast(MinMemoryMb);
         var parallel = new Option<int>("--parallel") { Description = "MBPP: programs run at once", DefaultValueFactory = _ => Environment.ProcessorCount }.Positive();
         var unsafeRun = new Option<bool>("--unsafe-no-isolation") { Description = "MBPP: run programs without namespaces if no sandbox works here (dangerous)", DefaultValueFactory = _ => false };
         var command = new Command("eval", "Score predictions with the paper's metrics: pass@1 (MBPP), BLEU/command_acc/template_acc (NL2Bash), EM/normalized_match/exec_match (NL2Formula)");
@@ -32,12 +34,6 @@ public sealed class EvalVerb : IVerb
             try
             {
                 var t = TaskName.Parse(p.GetValue(task)!);
-                double seconds = p.GetValue(timeout);
-                int megabytes = p.GetValue(memory);
-                if (!(seconds > 0) || seconds > SandboxOptions.MaxTimeoutSeconds)
-                    throw new ArgumentException($"--timeout must be a number of seconds above 0 and at most {SandboxOptions.MaxTimeoutSeconds}, got {seconds.ToString(CultureInfo.InvariantCulture)}");
-                if (megabytes < MinMemoryMb)
-                    throw new ArgumentException($"--memory-mb must be at least {MinMemoryMb} (Python itself needs that much), got {megabytes}");
                 var refsPath = Path.GetFullPath(p.GetValue(evalFile) ?? KitPaths.Split(t, "dev"));
                 var predsPath = Path.GetFullPath(p.GetValue(predictions)!);
                 var runName = p.GetValue(name) ?? $"{t}-{Path.GetFileNameWithoutExtension(predsPath)}";
@@ -46,7 +42,7 @@ public sealed class EvalVerb : IVerb
                 var preds = PredictionFile.Align(references, PredictionFile.Load(predsPath), predsPath, refsPath);
                 var sandbox = new SandboxOptions
                 {
-                    TimeoutSeconds = seconds, MemoryBytes = megabytes * 1024L * 1024,
+                    TimeoutSeconds = p.GetValue(timeout), MemoryBytes = p.GetValue(memory) * 1024L * 1024,
                     Parallelism = Math.Max(1, p.GetValue(parallel)), UnsafeNoIsolation = p.GetValue(unsafeRun),
                 };
                 var config = new Dictionary<string, object?> { ["task"] = t, ["eval_file"] = refsPath, ["predictions"] = predsPath };
