@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PromptIntern.Evaluation.Mbpp;
 using Xunit;
 
@@ -18,6 +19,15 @@ static class SandboxHost
     static readonly Lazy<PythonSandbox> Shared = new(() => new PythonSandbox(Options));
 
     public static PythonSandbox Sandbox => Shared.Value;
+
+    /// <summary>Starts the kit's CLI (<c>dotnet PromptIntern.Cli.dll</c>) as a child process, output redirected.</summary>
+    public static Process StartCli(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(typeof(PromptIntern.Cli.Verbs.EvalVerb).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
 
     public static string Py(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 

@@ -109,11 +109,8 @@ public sealed class SandboxTests : IDisposable
         var evalFile = dir.Write("eval.jsonl", """{"id": "mbpp-kill", "query": "q", "answer": "a", "tests": ["assert True"]}""" + "\n");
         var code = $"import subprocess, time\nsubprocess.Popen(['sleep', '{marker}'])\ntime.sleep({marker})\n";
         var preds = dir.Write("preds.jsonl", JsonSerializer.Serialize(new { id = "mbpp-kill", prediction = code }) + "\n");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { typeof(PromptIntern.Cli.Verbs.EvalVerb).Assembly.Location, "eval", "--task", "mbpp", "--eval-file", evalFile,
-            "--predictions", preds, "--timeout", "120", "--parallel", "1", "--out", Path.Combine(dir.Path, "out") })
-            psi.ArgumentList.Add(a);
-        using var kit = Process.Start(psi)!;
+        using var kit = SandboxHost.StartCli("eval", "--task", "mbpp", "--eval-file", evalFile, "--predictions", preds, "--timeout", "120",
+            "--parallel", "1", "--out", Path.Combine(dir.Path, "out"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!SandboxHost.Processes().Any(p => p.Cmd.Contains(marker, StringComparison.Ordinal)))
         {
@@ -122,7 +119,7 @@ public sealed class SandboxTests : IDisposable
         }
         kit.Kill(); // SIGKILL to the kit alone: it gets no chance to clean up
         kit.WaitForExit();
-        SandboxHost.AssertGone(p => p.Cmd.Contains(marker, StringComparison.Ordinal), "programs of the killed kit", seconds: 5);
+        SandboxHost.AssertGone(p => p.Cmd.Contains(marker, StringComparison.Ordinal), "programs of the killed kit");
     }
 
     [Theory]
@@ -132,11 +129,8 @@ public sealed class SandboxTests : IDisposable
     public async Task EvalVerb_RefusesLimits_ThatWouldDisableTheSandbox_NamingTheOption(string option, string value)
     {
         using var dir = new TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { typeof(PromptIntern.Cli.Verbs.EvalVerb).Assembly.Location, "eval", "--task", "mbpp",
-            "--predictions", dir.Write("p.jsonl", ""), "--out", Path.Combine(dir.Path, "out"), option, value })
-            psi.ArgumentList.Add(a);
-        using var cli = Process.Start(psi)!;
+        using var cli = SandboxHost.StartCli("eval", "--task", "mbpp", "--predictions", dir.Write("p.jsonl", ""),
+            "--out", Path.Combine(dir.Path, "out"), option, value);
         var output = cli.StandardOutput.ReadToEndAsync();
         var errors = cli.StandardError.ReadToEndAsync();
         await cli.WaitForExitAsync();
