@@ -97,9 +97,11 @@ public sealed class ModelVerb : IVerb
     {
         var fixtures = new Option<string>("--fixtures") { Description = "Parity fixtures written by scripts/gpu/parity-fixtures.sh", DefaultValueFactory = _ => Path.Combine(KitPaths.Root, "tests", "fixtures", "hf-parity") };
         var outDir = new Option<string>("--out") { Description = "Folder for parity.json and parity.md", DefaultValueFactory = _ => Path.Combine(KitPaths.Results, "parity") };
+        var readme = new Option<string?>("--readme") { Description = "README to update between <!-- parity:begin/end --> [default: README.md; 'none' to skip]" };
         var c = new Command("parity", "Compare the kit with transformers, tokenizers and PEFT on the parity fixtures (logits, greedy tokens, token ids, adapters)");
         c.Options.Add(fixtures);
         c.Options.Add(outDir);
+        c.Options.Add(readme);
         c.SetAction(p =>
         {
             var dir = p.GetValue(fixtures)!;
@@ -111,6 +113,8 @@ public sealed class ModelVerb : IVerb
             Directory.CreateDirectory(output);
             AtomicFile.WriteAllText(Path.Combine(output, "parity.json"), HfParity.ToJson(report, provenance));
             AtomicFile.WriteAllText(Path.Combine(output, "parity.md"), md);
+            var readmePath = p.GetValue(readme) ?? Path.Combine(KitPaths.Root, "README.md");
+            if (readmePath != "none") Experiments.ReadmeSection.Replace(readmePath, "parity", HfParity.ToReadme(report, provenance));
             CliConsole.Out.WriteLine(md);
             CliConsole.Out.MarkupLineInterpolated($"wrote {Path.Combine(output, "parity.json")} and parity.md");
             return 0;
