@@ -50,7 +50,8 @@ public sealed class SentencePieceBpe : IHfTokenizer
         _unk = p.UnkToken is { } u && _vocab.TryGetValue(u, out int unk) ? unk : null;
         (_fuseUnk, _ignoreMerges, Added, Spaces, Name, _json, _configJson) = (p.FuseUnk, p.IgnoreMerges, p.Added, p.Spaces, name, json, configJson);
         VocabSize = _tokens.Keys.Max() + 1;
-        int? Find(string? token) => token is not null && (_vocab.TryGetValue(token, out int i) || Added.FirstOrDefault(a => a.Content == token) is { } x && (i = x.Id) >= 0) ? i : null;
+        int? Find(string? token) =>
+            token is null ? null : _vocab.TryGetValue(token, out int i) ? i : Added.FirstOrDefault(a => a.Content == token)?.Id;
         EosId = Find(p.Roles.Eos) ?? Find("</s>") ?? throw new DataFormatException(name, 0, "eos_token", "no end-of-sequence token");
         BosId = Find(p.Roles.Bos) ?? Find("<s>") ?? EosId;
         PadId = Find(p.Roles.Pad) ?? EosId;
