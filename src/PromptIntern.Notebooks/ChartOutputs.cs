@@ -5,8 +5,8 @@ using PromptIntern.Figures;
 namespace PromptIntern.Notebooks;
 
 /// <summary>Turns the charts of ONE notebook run into Jupyter mime bundles: text/html that draws the chart
-/// (plotly.js written only into the first chart output that needs it) and image/png for viewers that run no
-/// JavaScript (GitHub). VS Code and Jupyter render all outputs of a notebook in one page, so later charts find
+/// (the first chart output that needs plotly.js loads it from the file beside the notebook) and image/png for viewers
+/// that run no JavaScript (GitHub). VS Code renders all outputs of a notebook in one page, so later charts find
 /// <c>window.Plotly</c> there.</summary>
 public sealed class ChartOutputs(bool images) : IAsyncDisposable
 {
@@ -29,7 +29,7 @@ public sealed class ChartOutputs(bool images) : IAsyncDisposable
         string script = "";
         if (NotebookChartHtml.NeedsOnlyBasicBundle(figure))
         {
-            if (!_basicWritten && !_fullWritten) script = NotebookChartHtml.PlotlyLoaderHtml;
+            if (!_basicWritten && !_fullWritten) script = NotebookChartHtml.PlotlyScriptReference;
             _basicWritten = true;
         }
         else if (!_fullWritten)

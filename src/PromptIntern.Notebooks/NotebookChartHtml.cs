@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Plotly.NET;
+using PromptIntern.Data;
 using PromptIntern.Figures;
 
 namespace PromptIntern.Notebooks;
@@ -10,8 +11,9 @@ namespace PromptIntern.Notebooks;
 public sealed record ChartFigure(string Json, int Width, int Height, IReadOnlyList<string> TraceTypes);
 
 /// <summary>Chart outputs that stay small in a committed notebook: plotly.js (the basic bundle, LZMA + base85, ~350 KB)
-/// goes into one output per notebook (<see cref="PlotlyLoaderHtml"/>), and each chart's HTML only draws with the
-/// already loaded <c>window.Plotly</c>, waiting for it when it renders before the loader.</summary>
+/// lives once in a file beside the notebooks (<see cref="PlotlyScriptFile"/>), the notebook's first chart output loads it
+/// by a relative path (<see cref="PlotlyScriptReference"/>; VS Code resolves it against the notebook's folder, offline),
+/// and each chart's HTML only draws with the loaded <c>window.Plotly</c>, waiting for it when it renders first.</summary>
 public static class NotebookChartHtml
 {
     /// <summary>plotly.js version of the shipped basic bundle; Plotly.NET 6.0.0 embeds the same (see <see cref="PlotlyHtml"/>).</summary>
@@ -31,8 +33,21 @@ public static class NotebookChartHtml
     /// <summary>JavaScript that defines <c>window.Plotly</c> (basic bundle) unless it is already defined.</summary>
     public static string PlotlyLoaderScript => Loader.Value;
 
-    /// <summary>The loader as an HTML script element, for the first chart output of a notebook.</summary>
-    public static string PlotlyLoaderHtml => $"<script type=\"text/javascript\">\n{Loader.Value}</script>\n";
+    /// <summary>The loader's file, relative to the notebook: written beside every notebook the runner saves with charts
+    /// (vendor/, as it is third-party code).</summary>
+    public const string PlotlyScriptFile = "vendor/plotly-basic-" + PlotlyVersion + ".js";
+
+    /// <summary>The first chart output's script element: loads <see cref="PlotlyScriptFile"/> relative to the notebook.</summary>
+    public const string PlotlyScriptReference = "<script type=\"text/javascript\" src=\"" + PlotlyScriptFile + "\"></script>\n";
+
+    /// <summary>Writes <see cref="PlotlyScriptFile"/> into <paramref name="folder"/> unless it is already there as is.</summary>
+    public static void WritePlotlyScript(string folder)
+    {
+        var path = Path.Combine(folder, PlotlyScriptFile);
+        if (File.Exists(path) && File.ReadAllText(path) == PlotlyLoaderScript) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.WriteAllText(path, PlotlyLoaderScript);
+    }
 
     /// <summary>True when every trace of the chart is one the basic bundle draws.</summary>
     public static bool NeedsOnlyBasicBundle(ChartFigure figure) => figure.TraceTypes.All(BasicTraceTypes.Contains);

@@ -75,8 +75,12 @@ public static class NotebookRunner
             OneAtATime.Release();
         }
 
-        // Like VS Code, the file keeps what ran, the failing cell's error included.
-        if (options.WriteOutputs) IpynbFile.Save(document, full);
+        // Like VS Code, the file keeps what ran, the failing cell's error included; its charts load plotly.js from beside it.
+        if (options.WriteOutputs)
+        {
+            IpynbFile.Save(document, full);
+            if (traceTypes.Count > 0) NotebookChartHtml.WritePlotlyScript(Path.GetDirectoryName(full)!);
+        }
         if (failure is not null) throw failure;
         return new NotebookRunResult(full, times.Count, total.Elapsed, times, options.WriteOutputs, imagesSkipped, traceTypes);
     }

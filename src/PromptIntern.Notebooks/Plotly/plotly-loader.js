@@ -1,6 +1,7 @@
-// Defines window.Plotly from plotly.js (basic bundle) shipped inside this notebook output as LZMA, base85-encoded
-// (about 370 KB instead of 3.6 MB). Written once per notebook, in its first chart's output; every chart output waits
-// for window.Plotly. Base85 digits are chosen so nothing needs escaping in JSON or HTML; LZMA beats gzip by a fifth.
+// Defines window.Plotly from plotly.js 2.28.0 (basic bundle; MIT licence, Copyright (c) 2021 Plotly, Inc.) shipped
+// inside this script as LZMA, base85-encoded (about 370 KB instead of 3.6 MB). The notebooks' first chart output loads
+// this file from beside the notebook; every chart output waits for window.Plotly. Base85 digits are chosen so nothing
+// needs escaping in JSON or HTML; LZMA beats gzip by a fifth.
 (function () {
   if (window.Plotly || window.__promptinternPlotly) return;
   window.__promptinternPlotly = true;

@@ -20,6 +20,17 @@ public sealed class KitNotebooksTests
 
     public static TheoryData<string> Notebooks() => new(Expected);
 
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void CommittedNotebook_LoadsPlotlyFromTheFileBesideIt_AndStaysSmall(string name)
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, name));
+        Assert.DoesNotContain("window.__promptinternPlotly", text);
+        Assert.Single(text.Split("src=\\\"" + NotebookChartHtml.PlotlyScriptFile + "\\\"")[1..]);
+        Assert.True(File.Exists(Path.Combine(Folder, NotebookChartHtml.PlotlyScriptFile)));
+        Assert.InRange(text.Length, 1_000, 200_000);
+    }
+
     [Fact]
     public void EveryNumberedNotebook_IsPresent_AndNoOtherNotebookIsUntested()
     {
@@ -43,7 +54,7 @@ public sealed class KitNotebooksTests
             // Every notebook records how its numbers were made and writes at least one table as Markdown.
             Assert.Contains(exported, f => Path.GetFileName(f).StartsWith("provenance", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal));
             Assert.Contains(exported, f => f.EndsWith(".md", StringComparison.Ordinal));
-            // Committed outputs carry only the basic plotly.js bundle (~350 KB per notebook), which draws these trace types.
+            // Committed outputs load only the basic plotly.js bundle (the file beside the notebooks), which draws these trace types.
             Assert.NotEmpty(result.ChartTraceTypes!);
             Assert.All(result.ChartTraceTypes!, t => Assert.Contains(t, NotebookChartHtml.BasicTraceTypes));
         }

@@ -34,6 +34,30 @@ public sealed class NotebookChartHtmlTests
     }
 
     [Fact]
+    public void CommittedPlotlyScript_BesideTheNotebooks_IsTheCurrentLoader()
+    {
+        var committed = Path.Combine(PromptIntern.Data.KitPaths.Root, "notebooks", NotebookChartHtml.PlotlyScriptFile);
+        Assert.Equal(NotebookChartHtml.PlotlyLoaderScript, File.ReadAllText(committed));
+    }
+
+    [Fact]
+    public void WritePlotlyScript_WritesTheLoader_AndLeavesAnUpToDateFileAlone()
+    {
+        var folder = Directory.CreateTempSubdirectory("pi-plotly-").FullName;
+        try
+        {
+            NotebookChartHtml.WritePlotlyScript(folder);
+            var path = Path.Combine(folder, NotebookChartHtml.PlotlyScriptFile);
+            Assert.Equal(NotebookChartHtml.PlotlyLoaderScript, File.ReadAllText(path));
+            var written = File.GetLastWriteTimeUtc(path);
+            File.SetLastWriteTimeUtc(path, written.AddHours(-1));
+            NotebookChartHtml.WritePlotlyScript(folder);
+            Assert.Equal(written.AddHours(-1), File.GetLastWriteTimeUtc(path));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
     public void ChartHtml_KeepsTitlesWithMarkupInsideItsScript()
     {
         var chart = LineCharts.Build("<b>bold</b> title", "x (unit)", "y (unit)", [new LineSeries("s", [1, 2], [3, 4])]);
