@@ -29,6 +29,7 @@ public sealed class CurriculumBuilder
     {
         if (string.IsNullOrWhiteSpace(template)) throw new ArgumentException("the template is empty", nameof(template));
         _template = template;
+        // In memory only, so no model name is needed to tell disk entries apart.
         _compressor = compressor as CachingCompressor ?? new CachingCompressor(compressor, modelName: "");
         _forcedSpans = forcedSpans;
         _retriever = retriever;
