@@ -22,6 +22,9 @@ export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVL
 # on the GPU). This restores flash attention first, which needs no plans; the variable lands in every result's
 # provenance (machine.torch_env). Pass TORCH_CUDNN_SDPA_DEPRIORITIZED=0 to keep cuDNN first.
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
+# The native extension (scripts/gpu/build-native.sh) when it was built on this machine; the kit runs without it.
+native="${PROMPTINTERN_NATIVE_DIR:-/tmp/promptintern-native}/libpromptintern_native.so"
+[[ -z "${PROMPTINTERN_NATIVE:-}" && -f "$native" ]] && export PROMPTINTERN_NATIVE="$native"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Results resolve against the repository (KitPaths looks for the repo root from the working directory).
 cd "$root"

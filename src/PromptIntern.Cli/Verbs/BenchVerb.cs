@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
 using PromptIntern.Modeling;
+using PromptIntern.Native;
 using PromptIntern.Provenance;
 using PromptIntern.Training;
 using Spectre.Console;
@@ -16,48 +17,66 @@ public sealed class BenchVerb : IVerb
 {
     public Command Build()
     {
-        var kind = new Argument<string>("kind") { Description = "train, generate or all", DefaultValueFactory = _ => "all" };
-        var configs = new Option<string>("--config") { Description = "Comma-separated presets", DefaultValueFactory = _ => "nano,smol135m" };
+        var kind = new Argument<string>("kind") { Description = "train, generate, latency, native (GPU self-check) or all (train + generate)", DefaultValueFactory = _ => "all" };
+        var configs = new Option<string>("--config") { Description = "Comma-separated shapes: presets or llama2-7b", DefaultValueFactory = _ => "nano,smol135m" };
+        var lora = new Option<string>("--lora") { Description = "Comma-separated training variants: none (full fine-tuning), qv (r16 q,v), all (r32 all linear)", DefaultValueFactory = _ => "none,qv" };
         var seq = new Option<int>("--seq") { Description = "Training sequence length", DefaultValueFactory = _ => 1024 }.Positive();
         var batch = new Option<int>("--batch") { Description = "Training batch", DefaultValueFactory = _ => 16 }.Positive();
         var steps = new Option<int>("--steps") { Description = "Timed training steps", DefaultValueFactory = _ => 20 }.Positive();
         var warm = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 5 }.AtLeast(0);
+        var ckpt = new Option<bool>("--checkpointing") { Description = "Activation checkpointing per decoder block while training" };
         var prompts = new Option<string>("--prompt-lengths") { Description = "Comma-separated prompt lengths for generation", DefaultValueFactory = _ => "64,256,1024,2048" };
         var newTokens = new Option<int>("--new-tokens") { Description = "Greedy tokens generated per prompt", DefaultValueFactory = _ => 64 }.Positive();
         var reps = new Option<int>("--reps") { Description = "Timed generations (median reported)", DefaultValueFactory = _ => 5 }.Positive();
-        var precision = new Option<string>("--precision") { Description = "bf16 or fp32", DefaultValueFactory = _ => "bf16" };
+        var batches = new Option<string>("--latency-batches") { Description = "Comma-separated batch sizes for latency", DefaultValueFactory = _ => "1,8" };
+        var precision = new Option<string>("--precision") { Description = "Training: bf16-mixed (fp32 masters), bf16 or fp32; generation uses bf16 unless fp32", DefaultValueFactory = _ => "bf16-mixed" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var peak = new Option<double>("--peak-tflops") { Description = "Dense bf16 peak for MFU (H100 SXM datasheet: 989)", DefaultValueFactory = _ => 989 }.Positive();
+        var results = new Option<string?>("--results") { Description = "Results folder whose runs give the latency layouts' token lengths (default: results)" };
         var outDir = new Option<string?>("--out-dir") { Description = "Output folder (default: results/bench)" };
 
-        var cmd = new Command("bench", "Measure training throughput (full FT and LoRA r16 q,v) and KV-cache generation latency; same shapes as bench/peer_torch.py");
+        var cmd = new Command("bench", "Measure training throughput, KV-cache generation latency and the paper's prompt layouts' latency; same shapes as bench/peer/peer_torch.py");
         cmd.Arguments.Add(kind);
-        foreach (var o in new Option[] { configs, seq, batch, steps, warm, prompts, newTokens, reps, precision, device, peak, outDir }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { configs, lora, seq, batch, steps, warm, ckpt, prompts, newTokens, reps, batches, precision, device, peak, results, outDir }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var k = p.GetValue(kind)!;
-            if (k is not ("train" or "generate" or "all")) throw new ArgumentException($"bench kind '{k}': expected train, generate or all.");
+            if (k is not ("train" or "generate" or "latency" or "native" or "all")) throw new ArgumentException($"bench kind '{k}': expected train, generate, latency, native or all.");
             var dev = Devices.Parse(p.GetValue(device)!);
-            bool bf16 = p.GetValue(precision) switch { "bf16" => true, "fp32" => false, var x => throw new ArgumentException($"--precision '{x}': expected bf16 or fp32.") };
-            var names = p.GetValue(configs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var prec = p.GetValue(precision)!;
+            if (prec is not ("bf16-mixed" or "bf16" or "fp32")) throw new ArgumentException($"--precision '{prec}': expected bf16-mixed, bf16 or fp32.");
+            bool genBf16 = prec != "fp32";
+            var names = Split(p.GetValue(configs)!);
+            var loras = Split(p.GetValue(lora)!);
+            foreach (var l in loras) ThroughputBenchmark.LoraPreset(l);
+            foreach (var n in names) ThroughputBenchmark.Shape(n);
+            Console.WriteLine($"native: {NativeExtension.Status}; decode: {(GraphDecoder.Applies(dev) ? "cuda-graph" : "eager")}");
             var rows = new List<object>();
-            foreach (var name in names)
+            void Add(object r) { Console.WriteLine(JsonSerializer.Serialize(r)); rows.Add(r); }
+            if (k == "native")
             {
-                var cfg = LlamaConfig.Preset(name);
+                if (!NativeExtension.UsableOn(dev)) throw new ArgumentException($"bench native needs --device cuda and the native extension (native: {NativeExtension.Status}).");
+                foreach (var c in NativeSelfCheck.Run(dev)) Add(c);
+            }
+            foreach (var name in k == "native" ? [] : names)
+            {
+                var cfg = ThroughputBenchmark.Shape(name);
                 if (k is "train" or "all")
-                    foreach (var lora in new[] { false, true })
-                    {
-                        var r = ThroughputBenchmark.Train(name, cfg, lora, dev, p.GetValue(seq), p.GetValue(batch), p.GetValue(steps), p.GetValue(warm), bf16, p.GetValue(peak) * 1e12);
-                        Console.WriteLine(JsonSerializer.Serialize(r));
-                        rows.Add(r);
-                    }
+                    foreach (var l in loras)
+                        Add(ThroughputBenchmark.Train(name, cfg, l, dev, p.GetValue(seq), p.GetValue(batch), p.GetValue(steps), p.GetValue(warm), prec, p.GetValue(ckpt), p.GetValue(peak) * 1e12));
                 if (k is "generate" or "all")
-                    foreach (var len in p.GetValue(prompts)!.Split(',').Select(int.Parse))
-                    {
-                        var r = ThroughputBenchmark.Generate(name, cfg, len, dev, p.GetValue(newTokens), p.GetValue(reps), bf16);
-                        Console.WriteLine(JsonSerializer.Serialize(r));
-                        rows.Add(r);
-                    }
+                {
+                    var lengths = Split(p.GetValue(prompts)!).Select(int.Parse).ToList();
+                    using var m = ThroughputBenchmark.LoadForGeneration(name, cfg, dev, lengths.Max() + p.GetValue(newTokens), genBf16);
+                    foreach (var len in lengths) Add(ThroughputBenchmark.Generate(m, len, p.GetValue(newTokens), 1, p.GetValue(reps)));
+                }
+                if (k == "latency")
+                {
+                    var layouts = LatencyLayouts.FromResults(p.GetValue(results) ?? KitPaths.Results);
+                    using var m = ThroughputBenchmark.LoadForGeneration(name, cfg, dev, layouts.Max(l => l.PromptTokens + l.AnswerTokens), genBf16);
+                    foreach (var b in Split(p.GetValue(batches)!).Select(int.Parse))
+                        foreach (var l in layouts) Add(ThroughputBenchmark.Generate(m, l.PromptTokens, l.AnswerTokens, b, p.GetValue(reps), l.Task, l.Name));
+                }
             }
             var env = Environment(dev);
             var dir = p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "bench");
@@ -65,10 +84,12 @@ public sealed class BenchVerb : IVerb
             AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(new { environment = env, args = p.Tokens.Select(t => t.Value), results = rows }, new JsonSerializerOptions { WriteIndented = true }));
             AtomicFile.WriteAllText(stem + ".md", Markdown(env, rows));
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(stem)}.json and .md");
-            return 0;
+            return rows.OfType<NativeSelfCheck.Check>().All(c => c.Passed) ? 0 : 1;
         });
         return cmd;
     }
+
+    static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     static Dictionary<string, string> Environment(TorchSharp.torch.Device dev) => new()
     {
@@ -82,6 +103,8 @@ public sealed class BenchVerb : IVerb
         ["gpu"] = dev.type == TorchSharp.DeviceType.CUDA ? Run("nvidia-smi", "--query-gpu=name,driver_version --format=csv,noheader") ?? "unknown" : "none",
         ["cpu_threads"] = TorchSharp.torch.get_num_threads().ToString(CultureInfo.InvariantCulture),
         // As every result's provenance does: e.g. TORCH_CUDNN_SDPA_DEPRIORITIZED picks the GPU attention backend.
+        ["native"] = NativeExtension.Status,
+        ["decode"] = GraphDecoder.Applies(dev) ? "cuda-graph" : "eager",
         ["torch_env"] = string.Join(" ", MachineInfo.CaptureTorchEnv().Select(kv => $"{kv.Key}={kv.Value}")),
     };
 
@@ -101,14 +124,25 @@ public sealed class BenchVerb : IVerb
     {
         var sb = new StringBuilder("# promptintern bench\n\n");
         foreach (var (k, v) in env) sb.Append($"- {k}: {v}\n");
-        sb.Append("\n| kind | model | lora | seq/prompt | tokens/s or ms | MFU | precision |\n|---|---|---|---|---|---|---|\n");
-        foreach (var r in rows)
-            sb.Append(r switch
-            {
-                ThroughputBenchmark.TrainResult t => $"| train | {t.Model} | {t.Lora} | {t.Seq} | {t.TokensPerSecond} tok/s ({t.StepMs} ms/step) | {t.Mfu?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {t.Precision} |\n",
-                ThroughputBenchmark.GenerateResult g => $"| generate | {g.Model} | - | {g.PromptTokens} | {g.MedianMs} ms for {g.NewTokens} new | - | {g.Precision} |\n",
-                _ => "",
-            });
+        static string F(double? x) => x?.ToString(CultureInfo.InvariantCulture) ?? "-";
+        if (rows.OfType<ThroughputBenchmark.TrainResult>().Any())
+        {
+            sb.Append("\n| model | lora | batch x seq | tokens/s | ms/step | host ms/step | MFU | peak GiB | precision | checkpointing | optimizer |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var t in rows.OfType<ThroughputBenchmark.TrainResult>())
+                sb.Append($"| {t.Model} | {t.Lora} | {t.Batch}x{t.Seq} | {F(t.TokensPerSecond)} | {F(t.StepMs)} | {F(t.HostIssueMs)} | {F(t.Mfu)} | {F(t.PeakMemGiB)} | {t.Precision} | {t.ActivationCheckpointing} | {t.Optimizer} |\n");
+        }
+        if (rows.OfType<ThroughputBenchmark.GenerateResult>().Any())
+        {
+            sb.Append("\n| model | task | layout | batch | prompt tokens | new tokens | median ms | ms per query | decode |\n|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var g in rows.OfType<ThroughputBenchmark.GenerateResult>())
+                sb.Append($"| {g.Model} | {g.Task ?? "-"} | {g.Layout ?? "-"} | {g.Batch} | {g.PromptTokens} | {g.NewTokens} | {F(g.MedianMs)} | {F(Math.Round(g.MedianMs / g.Batch, 1))} | {g.Decode} |\n");
+        }
+        if (rows.OfType<NativeSelfCheck.Check>().Any())
+        {
+            sb.Append("\n| check | passed | value | tolerance | detail |\n|---|---|---|---|---|\n");
+            foreach (var c in rows.OfType<NativeSelfCheck.Check>())
+                sb.Append($"| {c.Name} | {c.Passed} | {F(c.Value)} | {F(c.Tolerance)} | {c.Detail} |\n");
+        }
         return sb.ToString();
     }
 }

@@ -50,12 +50,8 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         k = k.transpose(1, 2);
         v = v.view(b, t, _kvHeads, _headDim).transpose(1, 2);
         (q, k) = _rope.Apply(q, k, ctx.Positions, ctx.UniformPositions ? ctx.CacheStart : null);
-        if (ctx.Cache is not null) (k, v) = ctx.Cache.Append(_layer, ctx.CacheStart, k, v);
-        if (_kvHeads != _heads)
-        {
-            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);
-            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
-        }
+        if (ctx.Cache is not null) (k, v) = ctx.CacheSlot is { } slot ? ctx.Cache.AppendAt(_layer, slot, k, v) : ctx.Cache.Append(_layer, ctx.CacheStart, k, v);
+        (k, v) = (RepeatKv(k), RepeatKv(v));
         var (mask, causal) = _window is { } w ? SlidingWindow.Restrict(ctx, t, k.shape[2], w, x.device) : (ctx.Mask, ctx.IsCausal);
         var y = nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
         return o_proj.call(y.transpose(1, 2).reshape(b, t, _heads * _headDim)).MoveToOuterDisposeScope();
@@ -67,5 +63,14 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         var qkv = qkv_proj.call(x);
         long q = _heads * _headDim, kv = _kvHeads * _headDim;
         return (qkv.narrow(-1, 0, q), qkv.narrow(-1, q, kv), qkv.narrow(-1, q + kv, kv));
+    }
+
+    /// <summary>Grouped-query heads repeated to the query heads ([B, kvH, S, D] → [B, H, S, D]); expand + reshape rather than
+    /// repeat_interleave, which may read its output size on the host (no host sync: CUDA graphs capture it).</summary>
+    Tensor RepeatKv(Tensor x)
+    {
+        if (_kvHeads == _heads) return x;
+        long b = x.shape[0], s = x.shape[2];
+        return x.unsqueeze(2).expand(b, _kvHeads, _heads / _kvHeads, s, _headDim).reshape(b, _heads, s, _headDim);
     }
 }

@@ -16,6 +16,16 @@ public sealed class ForwardContext
     public bool UniformPositions { get; init; }
     /// <summary>Where in the cache these tokens start (tokens already cached).</summary>
     public int CacheStart { get; init; }
+    /// <summary>Graph-safe decoding (<see cref="GraphDecoder"/>): a 1-element int64 device tensor naming the cache column of
+    /// this step's single token; attention then reads the whole cache under <see cref="Mask"/>. Null: <see cref="CacheStart"/> rules.</summary>
+    public Tensor? CacheSlot { get; init; }
+
+    /// <summary>A copy whose tensors outlive the caller's dispose scope (for the backward pass of a checkpointed block).</summary>
+    public ForwardContext Detached() => new()
+    {
+        Positions = Positions.detach().DetachFromDisposeScope(), Mask = Mask?.detach().DetachFromDisposeScope(), IsCausal = IsCausal,
+        Cache = Cache, UniformPositions = UniformPositions, CacheStart = CacheStart, CacheSlot = CacheSlot,
+    };
 
     /// <summary>
     /// Builds positions and mask for <paramref name="seqLen"/> new tokens after <paramref name="start"/> cached ones.

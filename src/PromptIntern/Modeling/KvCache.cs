@@ -34,6 +34,18 @@ public sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, start + t), _values[layer].narrow(2, 0, start + t));
     }
 
+    /// <summary>Writes one token's k, v ([B, kvH, 1, D]) at the column held by <paramref name="slot"/> (int64 [1] on the device,
+    /// so a captured graph can advance it) and returns the whole cache; the caller's mask hides columns not yet written.</summary>
+    public (Tensor Keys, Tensor Values) AppendAt(int layer, Tensor slot, Tensor k, Tensor v)
+    {
+        using (no_grad())
+        {
+            _keys[layer].index_copy_(2, slot, k);
+            _values[layer].index_copy_(2, slot, v);
+        }
+        return (_keys[layer].alias(), _values[layer].alias());
+    }
+
     public void Dispose()
     {
         foreach (var t in _keys) t.Dispose();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,16 +24,29 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         Initialise(seed);
     }
 
+    /// <summary>A model whose weights are allocated and drawn directly on <paramref name="device"/> in <paramref name="dtype"/>
+    /// (a 7B bf16 model never exists on the host; its random values come from the device's generator).</summary>
+    public static LlamaModel Create(LlamaConfig config, Device device, ScalarType dtype, long seed = 1337)
+    {
+        var (oldDevice, oldType) = (get_default_device(), get_default_dtype());
+        set_default_device(device);
+        set_default_dtype(dtype);
+        try { return new LlamaModel(config, seed); }
+        finally { set_default_device(oldDevice); set_default_dtype(oldType); }
+    }
+
     void Initialise(long seed)
     {
         using var _ = no_grad();
         var gen = new Generator((ulong)seed);
+        if (cuda.is_available()) cuda.manual_seed(seed);
         var residualStd = 0.02 / Math.Sqrt(2.0 * Config.NumLayers);
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("layernorm.weight") || name.EndsWith("norm.weight")) continue; // ones
             if (name.EndsWith(".bias")) { p.zero_(); continue; }
             var std = name.EndsWith("o_proj.weight") || name.EndsWith("down_proj.weight") ? residualStd : 0.02;
+            if (p.device.type != DeviceType.CPU) { p.normal_(0, std); continue; } // built on the GPU (Create): drawn there
             p.copy_(randn(p.shape, generator: gen) * std); // (nn.init.normal_ ignores its generator in TorchSharp 0.107)
         }
     }
@@ -70,6 +84,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     }
 
     public const long IgnoreIndex = -100;
+
+    /// <summary>Activation checkpointing per decoder block while training (see <see cref="ActivationCheckpoint"/>).</summary>
+    public bool GradientCheckpointing { get => model.GradientCheckpointing; set => model.GradientCheckpointing = value; }
 
     public long ParameterCount(bool trainableOnly = false) =>
         parameters().Where(p => !trainableOnly || p.requires_grad).Sum(p => p.numel());

@@ -45,19 +45,12 @@ public static class TextGenerator
         bool wasTraining = model.training;
         model.eval();
         using var _ = no_grad();
-        using var outer = NewDisposeScope();
-        using var cache = new KvCache(model.Config, b, capacity, device, model.DType);
-        var padMask = padded ? tensor(maskFlat, [b, capacity]).to(device) : null;
-        var input = tensor(flat, [b, p]).to(device);
-        int start = 0;
-        for (int step = 0; step < o.MaxNewTokens; step++)
+        var offsets = prompts.Select(x => p - x.Length).ToArray();
+        var steps = GraphDecoder.Applies(device, model.Config)
+            ? GraphDecoder.Steps(model, flat, b, p, offsets, o)
+            : EagerSteps(model, tokenizer, flat, maskFlat, padded, b, p, capacity, o, rng, done);
+        foreach (var next in steps)
         {
-            using var scope = NewDisposeScope();
-            int t = (int)input.shape[1];
-            var ctx = ForwardContext.Create(b, t, device, padMask, cache, start);
-            var logits = model.Forward(input, ctx, lastOnly: true).select(1, 0); // [B, V]
-            start += t;
-            var next = Pick(logits, o, rng).cpu().data<long>().ToArray(); // the one host sync per step
             for (int i = 0; i < b; i++)
             {
                 if (done[i]) continue;
@@ -71,13 +64,42 @@ public static class TextGenerator
                 }
             }
             if (done.All(d => d)) break;
-            input.Dispose();
-            input = tensor(next.Select((id, i) => done[i] ? (long)tokenizer.PadId : id).ToArray(), [b, 1]).to(device).DetachFromDisposeScope();
-            // Finished rows keep decoding pad tokens (cheap at batch scale); their outputs are frozen above.
         }
-        input.Dispose();
         if (wasTraining) model.train();
         return Enumerable.Range(0, b).Select(i => (outputs[i].ToArray(), texts[i] ?? tokenizer.Decode(outputs[i]), finish[i])).ToList();
+    }
+
+    /// <summary>The eager path (CPU, or CUDA without the native extension): one forward per token over a growing KV cache,
+    /// one host sync per token. Rows in <paramref name="done"/> are fed padding.</summary>
+    static IEnumerable<long[]> EagerSteps(LlamaModel model, ITokenizer tokenizer, long[] flat, long[] maskFlat, bool padded, int b, int p, int capacity,
+        GenerationOptions o, Generator? rng, bool[] done)
+    {
+        var device = model.Device;
+        using var outer = NewDisposeScope();
+        using var cache = new KvCache(model.Config, b, capacity, device, model.DType);
+        var padMask = padded ? tensor(maskFlat, [b, capacity]).to(device) : null;
+        var input = tensor(flat, [b, p]).to(device);
+        int start = 0;
+        try
+        {
+            for (int step = 0; step < o.MaxNewTokens; step++)
+            {
+                long[] next;
+                using (var scope = NewDisposeScope())
+                {
+                    int t = (int)input.shape[1];
+                    var ctx = ForwardContext.Create(b, t, device, padMask, cache, start);
+                    var logits = model.Forward(input, ctx, lastOnly: true).select(1, 0); // [B, V]
+                    start += t;
+                    next = Pick(logits, o, rng).cpu().data<long>().ToArray(); // the one host sync per step
+                }
+                yield return next;
+                input.Dispose();
+                input = tensor(next.Select((id, i) => done[i] ? (long)tokenizer.PadId : id).ToArray(), [b, 1]).to(device).DetachFromDisposeScope();
+                // Finished rows keep decoding pad tokens (cheap at batch scale); their outputs are frozen by the caller.
+            }
+        }
+        finally { input.Dispose(); }
     }
 
     static Tensor Pick(Tensor logits, GenerationOptions o, Generator? rng)

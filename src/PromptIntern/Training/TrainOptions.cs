@@ -26,8 +26,12 @@ public sealed record TrainOptions
     /// <summary>Checkpoint every N steps (0 = only at the end) when a checkpoint directory is given.</summary>
     [JsonPropertyName("save_interval")] public int SaveInterval { get; init; } = 100;
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1337;
-    /// <summary>fp32, or bf16 (CUDA: weights and activations in bfloat16; TorchSharp 0.107 has no autocast).</summary>
+    /// <summary>fp32; bf16 (weights, activations and AdamW moments in bfloat16); or bf16-mixed (bf16 compute over fp32
+    /// master weights and moments, see <see cref="MasterWeightAdamW"/>; TorchSharp 0.107 has no autocast).</summary>
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
+    /// <summary>Recompute each decoder block's activations in the backward pass instead of keeping them (<see cref="ActivationCheckpoint"/>).</summary>
+    [JsonPropertyName("activation_checkpointing"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ActivationCheckpointing { get; init; }
     /// <summary>LoRA settings; null = full fine-tuning.</summary>
     [JsonPropertyName("lora")] public LoraConfig? Lora { get; init; }
     /// <summary>Deterministic kernels only (<see cref="DeterministicKernels"/>): repeatable weights on the same GPU model and
@@ -48,7 +52,7 @@ public sealed record TrainOptions
         Need(LearningRate > 0, "learning_rate", "must be positive");
         Need(WarmupSteps >= 0, "warmup_steps", "must be ≥ 0");
         Need(LogInterval > 0, "log_interval", "must be positive");
-        Need(Precision is "fp32" or "bf16", "precision", $"'{Precision}' (expected fp32 or bf16)");
+        Need(Precision is "fp32" or "bf16" or "bf16-mixed", "precision", $"'{Precision}' (expected fp32, bf16 or bf16-mixed)");
         Lora?.Validate();
         return this;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PromptIntern.Data;
 using PromptIntern.Modeling;
+using PromptIntern.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,10 +26,7 @@ public static class TrainingLoop
         o.Validate();
         var model = lm.Model;
         var device = lm.Device;
-        if (o.Precision == "bf16" && model.DType != ScalarType.BFloat16) model.to(ScalarType.BFloat16);
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        if (parameters.Count == 0) throw new InvalidOperationException("The model has no trainable parameters.");
-        var optimizer = CreateOptimizer(parameters, o);
+        using var optimizer = CreateOptimizer(model, o);
         using var deterministic = o.Deterministic ? DeterministicKernels.Enable(device) : null;
         random.manual_seed(o.Seed);
 
@@ -62,27 +60,23 @@ public static class TrainingLoop
         {
             cancel.ThrowIfCancellationRequested();
             var lr = o.LearningRateAt(step);
-            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             for (int micro = 0; micro < o.GradientAccumulation; micro++)
             {
                 using var scope = NewDisposeScope();
                 var b = data.Get(step, micro);
-                var ids = tensor(b.Ids, [b.Rows, b.Cols]).to(device);
-                var labels = tensor(b.Labels, [b.Rows, b.Cols]).to(device);
+                var ids = DeviceUpload.Int64(b.Ids, [b.Rows, b.Cols], device);
+                var labels = DeviceUpload.Int64(b.Labels, [b.Rows, b.Cols], device);
                 var loss = model.Loss(ids, labels) / o.GradientAccumulation;
                 loss.backward();
                 lossSum.add_(loss.detach().to(ScalarType.Float32)); // stays on the device: no host sync per micro-batch
                 intervalTokens += b.Ids.Length;
             }
             micros += 1;
-            if (o.MaxNorm > 0)
-            {
-                // The norm comes back to the host anyway: a NaN or infinite gradient stops training before it reaches the weights.
-                var norm = nn.utils.clip_grad_norm_(parameters, o.MaxNorm);
-                if (!double.IsFinite(norm)) throw Failed(step + 1, $"the loss diverged (gradient norm {norm}, learning rate {lr:g3}); lower --lr");
-            }
-            try { optimizer.step(); }
+            // TorchSharp's AdamW reads the clipped norm on the host and refuses a non-finite one before it reaches the weights;
+            // the fused path reads nothing per step, and the loss checks below (each log line, each save) catch a divergence.
+            try { optimizer.Step(lr, o.MaxNorm); }
+            catch (GradientNotFiniteException e) { throw Failed(step + 1, $"the loss diverged (gradient norm {e.Norm}, learning rate {lr:g3}); lower --lr"); }
             catch (System.Runtime.InteropServices.ExternalException e) { throw Failed(step + 1, $"libtorch refused the optimizer step ({e.Message})", e); }
 
             bool last = step == o.MaxSteps - 1;
@@ -111,14 +105,26 @@ public static class TrainingLoop
         return new TrainingSummary(o.MaxSteps - startStep, startStep, lastLoss, (tokens) / Math.Max(1e-9, elapsedBefore + elapsed), elapsedBefore + elapsed, tokens, outDir);
     }
 
-    /// <summary>AdamW with weight decay on matrices only (nanoGPT: norms' 1-D weights are not decayed).</summary>
-    static SafeAdamW CreateOptimizer(List<Parameter> parameters, TrainOptions o)
+    /// <summary>Casts the model to the run's precision and picks the optimizer: fused AdamW without host syncs
+    /// (<see cref="MasterWeightAdamW"/>) for bf16-mixed and wherever the native extension serves the device, else
+    /// TorchSharp's AdamW. The checkpoint format follows the optimizer.</summary>
+    public static ITrainingOptimizer CreateOptimizer(LlamaModel model, TrainOptions o)
     {
-        var groups = new[] { parameters.Where(p => p.dim() >= 2).ToList(), parameters.Where(p => p.dim() < 2).ToList() }
-            .Select((ps, i) => (ps, decay: i == 0 ? o.WeightDecay : 0.0))
-            .Where(g => g.ps.Count > 0)
-            .Select(g => new AdamW.ParamGroup(g.ps, o.LearningRate, o.Beta1, o.Beta2, 1e-8, g.decay, false, false));
-        return new SafeAdamW(groups, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay);
+        List<Parameter> Trainable() => model.parameters().Where(p => p.requires_grad).ToList();
+        if (Trainable().Count == 0) throw new InvalidOperationException("The model has no trainable parameters.");
+        model.GradientCheckpointing = o.ActivationCheckpointing;
+        List<Tensor>? masters = null;
+        if (o.Precision == "bf16-mixed")
+            using (no_grad()) masters = Trainable().Select(p => p.detach().to(ScalarType.Float32, copy: true).DetachFromDisposeScope()).ToList();
+        if (o.Precision != "fp32" && model.DType != ScalarType.BFloat16) model.to(ScalarType.BFloat16);
+        var parameters = Trainable();
+        if (masters is not null || NativeExtension.UsableOn(parameters[0].device))
+        {
+            var optimizer = new MasterWeightAdamW(parameters, masters, o);
+            masters?.ForEach(m => m.Dispose());
+            return optimizer;
+        }
+        return new TorchSharpAdamW(parameters, o);
     }
 
     /// <summary>One line per interval: step, loss, lr, tokens/s, elapsed — as nanoGPT logs it.</summary>
@@ -146,7 +152,7 @@ public static class TrainingLoop
 
     sealed record CheckpointState(int step, long tokens, double elapsed_s);
 
-    static void SaveCheckpoint(string dir, LlamaModel model, OptimizerHelper optimizer, int step, long tokens, double elapsed)
+    static void SaveCheckpoint(string dir, LlamaModel model, ITrainingOptimizer optimizer, int step, long tokens, double elapsed)
     {
         // Written into a fresh sibling folder, then swapped in whole: a crash at any moment leaves a complete checkpoint.
         CheckpointSwitch.Write(dir, tmp =>
@@ -154,13 +160,13 @@ public static class TrainingLoop
             var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
             Safetensors.Save(Path.Combine(tmp, "model.safetensors"), weights);
             AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), model.Config.ToJson());
-            optimizer.save_state_dict(Path.Combine(tmp, "optimizer.bin"));
+            optimizer.Save(tmp);
             using (var rng = random.get_rng_state()) Safetensors.Save(Path.Combine(tmp, "rng.safetensors"), new Dictionary<string, Tensor> { ["cpu"] = rng });
             AtomicFile.WriteAllText(Path.Combine(tmp, CheckpointSwitch.StateFile), JsonSerializer.Serialize(new CheckpointState(step, tokens, elapsed)));
         });
     }
 
-    static (int Step, long Tokens, double Elapsed) LoadCheckpoint(string dir, LlamaModel model, OptimizerHelper optimizer)
+    static (int Step, long Tokens, double Elapsed) LoadCheckpoint(string dir, LlamaModel model, ITrainingOptimizer optimizer)
     {
         var statePath = Path.Combine(dir, CheckpointSwitch.StateFile);
         if (!File.Exists(statePath)) throw new InvalidDataException($"{dir}: incomplete checkpoint (no trainer_state.json); delete it or pass --no-resume.");
@@ -181,7 +187,7 @@ public static class TrainingLoop
             if (saved.Count != parameters.Count) throw new InvalidDataException($"{file}: checkpoint has {saved.Count} tensors, the model {parameters.Count} (LoRA attached in one but not the other?).");
             random.set_rng_state(Safetensors.Load(Path.Combine(dir, "rng.safetensors"))["cpu"]);
         }
-        optimizer.load_state_dict(Path.Combine(dir, "optimizer.bin"));
+        optimizer.Load(dir);
         return (state.step, state.tokens, state.elapsed_s);
     }
 }

@@ -1,0 +1,37 @@
+// C ABI of libpromptintern_native: libtorch operations that TorchSharp 0.107 does not expose, called through P/Invoke
+// on TorchSharp's tensor handles (a .NET Tensor's Handle is a torch::Tensor*, LibTorchSharp's `Tensor` typedef).
+// Every function returns 0 on success and -1 on failure; pi_last_error() then says why (per calling thread).
+#pragma once
+#include <ATen/ATen.h>
+
+#define PI_EXPORT extern "C" __attribute__((visibility("default")))
+
+typedef at::Tensor* PiTensor;
+
+PI_EXPORT int pi_abi_version();
+PI_EXPORT const char* pi_last_error();
+PI_EXPORT const char* pi_torch_version();
+
+// Elementwise dst[i].copy_(src[i]) for n pairs (dtype conversion allowed), as one multi-tensor launch where possible.
+PI_EXPORT int pi_foreach_copy(PiTensor* dst, PiTensor* src, int n);
+// Scales grads in place so that their joint L2 norm is at most max_norm (no host sync); writes the norm before
+// clipping into total_norm (a 0-d float32 tensor on the grads' device) when it is not null.
+PI_EXPORT int pi_clip_grad_norm(PiTensor* grads, int n, double max_norm, PiTensor total_norm);
+// torch.optim.AdamW(fused=True)'s step: increments each state_steps[i] (0-d float32 on the device), then one fused
+// multi-tensor kernel updates params, exp_avgs and exp_avg_sqs. Lists must share device and dtype pairwise.
+PI_EXPORT int pi_fused_adamw(PiTensor* params, PiTensor* grads, PiTensor* exp_avgs, PiTensor* exp_avg_sqs,
+                             PiTensor* state_steps, int n, double lr, double beta1, double beta2,
+                             double weight_decay, double eps);
+
+// The CUDA caching allocator's bytes in use now, their peak and the reserved peak since the last reset (reset_peak != 0
+// resets the peaks after reading them).
+PI_EXPORT int pi_cuda_memory(int device, int reset_peak, int64_t* allocated, int64_t* peak_allocated, int64_t* peak_reserved);
+
+// CUDA graphs (at::cuda::CUDAGraph). begin() makes a side stream current on this thread (and starts capturing when
+// capture != 0); end() ends the capture if any, restores the previous stream and orders it after the side stream.
+// Eager warm-up between begin(capture=0) and end() runs on that same side stream, as PyTorch advises.
+PI_EXPORT void* pi_graph_create();
+PI_EXPORT int pi_graph_begin(void* graph, int capture);
+PI_EXPORT int pi_graph_end(void* graph);
+PI_EXPORT int pi_graph_replay(void* graph);
+PI_EXPORT void pi_graph_destroy(void* graph);

@@ -1,0 +1,173 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace PromptIntern.Native;
+
+/// <summary>
+/// libpromptintern_native (native/, built on the GPU machine by scripts/gpu/build-native.sh): libtorch's fused AdamW,
+/// multi-tensor copies and clipping, and CUDA graph capture/replay, called on TorchSharp's tensor handles (a .NET
+/// Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
+/// the tensors are on CUDA; every caller has a TorchSharp-only path, and <see cref="Status"/> says which one ran.
+/// </summary>
+public static unsafe class NativeExtension
+{
+    public const string PathVariable = "PROMPTINTERN_NATIVE";
+    const int AbiVersion = 1;
+
+    sealed class Api
+    {
+        public delegate* unmanaged<int> Abi;
+        public delegate* unmanaged<IntPtr> LastError, TorchVersion;
+        public delegate* unmanaged<IntPtr*, IntPtr*, int, int> ForeachCopy;
+        public delegate* unmanaged<IntPtr*, int, double, IntPtr, int> ClipGradNorm;
+        public delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, IntPtr*, IntPtr*, int, double, double, double, double, double, int> FusedAdamW;
+        public delegate* unmanaged<int, int, long*, long*, long*, int> CudaMemory;
+        public delegate* unmanaged<IntPtr> GraphCreate;
+        public delegate* unmanaged<IntPtr, int, int> GraphBegin;
+        public delegate* unmanaged<IntPtr, int> GraphEnd, GraphReplay;
+        public delegate* unmanaged<IntPtr, void> GraphDestroy;
+    }
+
+    static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
+
+    /// <summary>True when the library is loaded (it is only ever used for CUDA tensors).</summary>
+    public static bool IsAvailable => Loaded.Value.Api is not null;
+
+    /// <summary>"on (path, torch version)" or "off (why)": every result that depends on it records this.</summary>
+    public static string Status => Loaded.Value.Status;
+
+    /// <summary>Whether the native path applies to tensors on <paramref name="device"/>.</summary>
+    public static bool UsableOn(Device device) => device.type == TorchSharp.DeviceType.CUDA && IsAvailable;
+
+    static (Api?, string) Load()
+    {
+        var path = Environment.GetEnvironmentVariable(PathVariable);
+        if (string.IsNullOrEmpty(path)) return (null, $"off (${PathVariable} not set)");
+        if (!File.Exists(path)) return (null, $"off ({path} not found)");
+        try
+        {
+            var lib = NativeLibrary.Load(path);
+            IntPtr F(string name) => NativeLibrary.GetExport(lib, name);
+            var api = new Api
+            {
+                Abi = (delegate* unmanaged<int>)F("pi_abi_version"),
+                LastError = (delegate* unmanaged<IntPtr>)F("pi_last_error"),
+                TorchVersion = (delegate* unmanaged<IntPtr>)F("pi_torch_version"),
+                ForeachCopy = (delegate* unmanaged<IntPtr*, IntPtr*, int, int>)F("pi_foreach_copy"),
+                ClipGradNorm = (delegate* unmanaged<IntPtr*, int, double, IntPtr, int>)F("pi_clip_grad_norm"),
+                FusedAdamW = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, IntPtr*, IntPtr*, int, double, double, double, double, double, int>)F("pi_fused_adamw"),
+                CudaMemory = (delegate* unmanaged<int, int, long*, long*, long*, int>)F("pi_cuda_memory"),
+                GraphCreate = (delegate* unmanaged<IntPtr>)F("pi_graph_create"),
+                GraphBegin = (delegate* unmanaged<IntPtr, int, int>)F("pi_graph_begin"),
+                GraphEnd = (delegate* unmanaged<IntPtr, int>)F("pi_graph_end"),
+                GraphReplay = (delegate* unmanaged<IntPtr, int>)F("pi_graph_replay"),
+                GraphDestroy = (delegate* unmanaged<IntPtr, void>)F("pi_graph_destroy"),
+            };
+            var abi = api.Abi();
+            if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");
+            return (api, $"on ({path}, torch {Marshal.PtrToStringUTF8(api.TorchVersion())})");
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return (null, $"off ({path}: {e.Message})");
+        }
+    }
+
+    static Api Require() => Loaded.Value.Api ?? throw new InvalidOperationException($"native extension {Loaded.Value.Status}");
+
+    static void Check(Api api, int rc)
+    {
+        if (rc != 0) throw new InvalidOperationException(Marshal.PtrToStringUTF8(api.LastError()) ?? "native call failed");
+    }
+
+    static IntPtr[] Handles(IReadOnlyList<Tensor> ts, int n, string what)
+    {
+        if (ts.Count != n) throw new ArgumentException($"{what}: {ts.Count} tensors, expected {n}.");
+        var h = new IntPtr[n];
+        for (int i = 0; i < n; i++) h[i] = ts[i].Handle;
+        return h;
+    }
+
+    /// <summary>dst[i].copy_(src[i]) for every pair (dtype conversion allowed), as few launches as possible.</summary>
+    public static void ForeachCopy(IReadOnlyList<Tensor> dst, IReadOnlyList<Tensor> src)
+    {
+        var api = Require();
+        var d = Handles(dst, dst.Count, "dst");
+        var s = Handles(src, dst.Count, "src");
+        fixed (IntPtr* pd = d, ps = s) Check(api, api.ForeachCopy(pd, ps, d.Length));
+        GC.KeepAlive(dst); GC.KeepAlive(src);
+    }
+
+    /// <summary>clip_grad_norm_ without a host sync: grads scaled in place so their joint norm is ≤ maxNorm;
+    /// the norm before clipping goes to <paramref name="totalNorm"/> (0-d float32) when given.</summary>
+    public static void ClipGradNorm(IReadOnlyList<Tensor> grads, double maxNorm, Tensor? totalNorm = null)
+    {
+        var api = Require();
+        var g = Handles(grads, grads.Count, "grads");
+        fixed (IntPtr* pg = g) Check(api, api.ClipGradNorm(pg, g.Length, maxNorm, totalNorm?.Handle ?? IntPtr.Zero));
+        GC.KeepAlive(grads); GC.KeepAlive(totalNorm);
+    }
+
+    /// <summary>One fused AdamW step (torch.optim.AdamW(fused=True)); each step counter is a 0-d float32 device tensor, incremented here.</summary>
+    public static void FusedAdamW(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> expAvg,
+        IReadOnlyList<Tensor> expAvgSq, IReadOnlyList<Tensor> steps, double lr, double beta1, double beta2, double weightDecay, double eps)
+    {
+        var api = Require();
+        int n = parameters.Count;
+        var p = Handles(parameters, n, "params");
+        var g = Handles(grads, n, "grads");
+        var m = Handles(expAvg, n, "exp_avg");
+        var v = Handles(expAvgSq, n, "exp_avg_sq");
+        var s = Handles(steps, n, "state_steps");
+        fixed (IntPtr* pp = p, pg = g, pm = m, pv = v, ps = s)
+            Check(api, api.FusedAdamW(pp, pg, pm, pv, ps, n, lr, beta1, beta2, weightDecay, eps));
+        GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps);
+    }
+
+    /// <summary>The CUDA caching allocator's bytes in use, their peak and the reserved peak on <paramref name="device"/>
+    /// (torch.cuda.max_memory_allocated); <paramref name="resetPeak"/> starts a new peak after reading.</summary>
+    public static (long Allocated, long PeakAllocated, long PeakReserved) CudaMemory(int device, bool resetPeak)
+    {
+        var api = Require();
+        long now, peak, reserved;
+        Check(api, api.CudaMemory(device, resetPeak ? 1 : 0, &now, &peak, &reserved));
+        return (now, peak, reserved);
+    }
+
+    /// <summary>A CUDA graph (at::cuda::CUDAGraph). Work issued between <see cref="Begin"/> and <see cref="End"/> runs on a side
+    /// stream: eagerly (warm-up) or captured; <see cref="Replay"/> relaunches the captured kernels on the current stream.</summary>
+    public sealed class CudaGraph : IDisposable
+    {
+        readonly Api _api = Require();
+        IntPtr _handle;
+
+        public CudaGraph()
+        {
+            _handle = _api.GraphCreate();
+            if (_handle == IntPtr.Zero) throw new InvalidOperationException(Marshal.PtrToStringUTF8(_api.LastError()) ?? "pi_graph_create failed");
+        }
+
+        public void Begin(bool capture) => Check(_api, _api.GraphBegin(Live(), capture ? 1 : 0));
+        public void End() => Check(_api, _api.GraphEnd(Live()));
+        public void Replay() => Check(_api, _api.GraphReplay(Live()));
+
+        /// <summary>Runs <paramref name="body"/> once eagerly on the side stream, then captures it.</summary>
+        public void Capture(Action body, Action? afterWarmup = null)
+        {
+            Begin(capture: false);
+            try { body(); } finally { End(); }
+            afterWarmup?.Invoke();
+            Begin(capture: true);
+            try { body(); } finally { End(); }
+        }
+
+        IntPtr Live() => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(CudaGraph));
+
+        public void Dispose()
+        {
+            if (_handle == IntPtr.Zero) return;
+            _api.GraphDestroy(_handle);
+            _handle = IntPtr.Zero;
+        }
+    }
+}
