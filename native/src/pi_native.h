@@ -3,6 +3,7 @@
 // Every function returns 0 on success and -1 on failure; pi_last_error() then says why (per calling thread).
 #pragma once
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #define PI_EXPORT extern "C" __attribute__((visibility("default")))
 

@@ -2,41 +2,62 @@
 # Device-machine job: our trainer/generator and the peer (transformers + PEFT, eager and compiled) on the same shapes in
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
-# Usage (device machine, repository root, artifacts/gpu carried): scripts/gpu/bench.sh train|decode
+# Usage (device machine, repository root, artifacts/gpu carried): scripts/gpu/bench.sh train|decode|ours-and-decode-peers
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
 #           prompt layouts per task (bench latency) at batch 1 and 8, ours beside the peers.
 set -uo pipefail
-part="${1:?usage: bench.sh train|decode}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 timeout 180 "$here/build-native.sh" 2>&1 | tee "$OUT/native.log"
-ours() { timeout "$1" "$here/run.sh" bench "${@:2}" --device cuda --out-dir "$OUT/ours" 2>&1 | tee -a "$OUT/ours.log"; }
+ours() { timeout "$1" "$here/run.sh" bench "${@:2}" --device cuda --out-dir "$OUT/ours" 2>&1 | tee -a "$OUT/ours.log"; return "${PIPESTATUS[0]}"; }
 peer() { timeout "$1" python3 bench/peer/peer_torch.py "${@:2}" 2>&1 | tee -a "$OUT/peer.log"; }
 small=(--seq 1024 --batch 16 --steps 10 --warmup 3)
 big=(--seq 2048 --batch 4 --steps 4 --warmup 2 --checkpointing)
+gen=(--prompt-lengths 1024 --new-tokens 64 --reps 5)
+# A failed self-check of the native paths turns graph decoding off for the rest of the job (its numbers stay eager, labelled).
+self_check() { ours 90 native || export PROMPTINTERN_GRAPH_DECODE=0; }
+ours_train() {
+  ours 90 train --config nano,smol135m --lora none,qv "${small[@]}"
+  ours 90 train --config nano,smol135m --lora none,qv "${small[@]}" --graph
+  ours 90 train --config llama2-7b --lora qv,all "${big[@]}"
+}
+ours_decode() {
+  ours 90 generate --config nano,smol135m,llama2-7b "${gen[@]}"
+  ours 150 latency --config nano,smol135m,llama2-7b --latency-batches 1,8 --reps "${1:-3}"
+}
+latency_json() { ls -t "$OUT"/ours/promptintern-latency-*.json 2>/dev/null | head -1; }
 case "$part" in
   train)
-    ours 60 native
-    ours 90 train --config nano,smol135m --lora none,qv "${small[@]}"
-    ours 90 train --config llama2-7b --lora qv,all "${big[@]}"
+    self_check
+    ours_train
     peer 90 nano smol135m --train --lora none,qv "${small[@]}" --profile
     peer 90 llama2-7b --train --lora qv,all "${big[@]}"
     peer 150 nano smol135m --train --lora none,qv "${small[@]}" --compile --profile
     peer 120 llama2-7b --train --lora qv,all "${big[@]}" --compile
     ;;
   decode)
-    ours 60 generate --config nano,smol135m,llama2-7b --prompt-lengths 1024 --new-tokens 64 --reps 5
-    ours 150 latency --config nano,smol135m,llama2-7b --latency-batches 1,8 --reps 3
-    latency=$(ls -t "$OUT"/ours/promptintern-latency-*.json 2>/dev/null | head -1)
-    peer 60 nano smol135m llama2-7b --generate --prompt-lengths 1024 --new-tokens 64 --reps 5
-    peer 150 nano smol135m llama2-7b --generate --prompt-lengths 1024 --new-tokens 64 --reps 5 --compile
-    [[ -n "$latency" ]] && peer 120 nano smol135m llama2-7b --latency "$latency" --latency-batches 1,8 --reps 3
-    [[ -n "$latency" ]] && peer 90 llama2-7b --latency "$latency" --latency-batches 1 --reps 3 --compile
+    self_check
+    ours_decode 3
+    peer 60 nano smol135m llama2-7b --generate "${gen[@]}"
+    peer 150 nano smol135m llama2-7b --generate "${gen[@]}" --compile
+    [[ -n "$(latency_json)" ]] && peer 150 llama2-7b nano smol135m --latency "$(latency_json)" --latency-batches 1,8 --reps 3
+    [[ -n "$(latency_json)" ]] && peer 120 llama2-7b --latency "$(latency_json)" --latency-batches 1 --reps 3 --compile
     ;;
-  *) echo "error: bench.sh part '$part': expected train or decode" >&2; exit 2 ;;
+  ours-and-decode-peers)
+    # What one ~9-minute call holds: all of ours (training, decoding, latency) and the decoding peers; the training peers
+    # come from a `train` call on the same kind of card.
+    self_check
+    ours_train
+    ours_decode 2
+    peer 45 nano smol135m llama2-7b --generate "${gen[@]}"
+    peer 120 nano smol135m llama2-7b --generate "${gen[@]}" --compile
+    [[ -n "$(latency_json)" ]] && peer 100 llama2-7b nano --latency "$(latency_json)" --latency-batches 1,8 --reps 2
+    ;;
+  *) echo "error: bench.sh part '$part': expected train, decode or ours-and-decode-peers" >&2; exit 2 ;;
 esac

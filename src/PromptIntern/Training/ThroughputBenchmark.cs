@@ -12,7 +12,7 @@ namespace PromptIntern.Training;
 public static class ThroughputBenchmark
 {
     public sealed record TrainResult(string Model, string Lora, int Seq, int Batch, double TokensPerSecond, double StepMs, double ParamsM, double TrainableM,
-        double? Mfu, double Loss, string Precision, bool ActivationCheckpointing, string Optimizer, double? PeakMemGiB, double HostIssueMs);
+        double? Mfu, double Loss, string Precision, bool ActivationCheckpointing, string Optimizer, double? PeakMemGiB, string Step);
     public sealed record GenerateResult(string Model, int PromptTokens, int NewTokens, int Batch, double MedianMs, string Precision, string Decode,
         string? Task = null, string? Layout = null);
 
@@ -61,7 +61,7 @@ public static class ThroughputBenchmark
     /// <summary>Training steps as the peer times them: forward, loss, backward, clip 1.0, AdamW (lr 1e-4, wd 0.1, betas 0.9/0.999),
     /// through the kit's training optimizer (<see cref="TrainingLoop.CreateOptimizer"/>), the loss read only at the end.</summary>
     public static TrainResult Train(string name, LlamaConfig config, string lora, Device device, int seq = 1024, int batch = 16, int steps = 20, int warmup = 5,
-        string precision = "bf16-mixed", bool checkpointing = false, double peakFlops = 989e12)
+        string precision = "bf16-mixed", bool checkpointing = false, double peakFlops = 989e12, bool graph = false)
     {
         // The peer unties embeddings; so do we, for the same parameter count.
         var cfg = config with { TieEmbeddings = false, MaxSeqLen = Math.Max(config.MaxSeqLen, seq) };
@@ -77,7 +77,7 @@ public static class ThroughputBenchmark
         // Drawn on the CPU generator (seeded, same on every machine), then moved: a CPU generator cannot fill a CUDA tensor.
         using var x = randint(0, cfg.VocabSize, [batch, seq], ScalarType.Int64, CPU, generator: new Generator(0)).to(device);
         using var lossSum = zeros(1, ScalarType.Float32, device);
-        void Step()
+        void EagerStep()
         {
             using var scope = NewDisposeScope();
             var loss = model.Loss(x, x);
@@ -86,21 +86,24 @@ public static class ThroughputBenchmark
             opt.ZeroGrad();
             lossSum.add_(loss.detach().to(ScalarType.Float32));
         }
-        for (int i = 0; i < warmup; i++) Step();
+        for (int i = 0; i < warmup; i++) EagerStep();
+        // --graph: the whole step (forward, backward, clip, fused AdamW at a fixed learning rate) captured once as a CUDA
+        // graph and replayed, which removes the host's per-kernel cost; a bench-only measurement of what capture buys.
+        using var captured = graph && NativeExtension.UsableOn(device) ? new NativeExtension.CudaGraph() : null;
+        captured?.Capture(EagerStep);
+        Action step = captured is null ? EagerStep : captured.Replay;
         Sync(device);
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step();
-        // Host time to queue the steps: near the step time means the GPU waits on the host (launches, syncs), far below it means kernel-bound.
-        var issueMs = sw.Elapsed.TotalMilliseconds / steps;
+        for (int i = 0; i < steps; i++) step();
         Sync(device);
         var dt = sw.Elapsed.TotalSeconds;
         var tps = (double)batch * seq * steps / dt;
         double? mfu = loraConfig is null ? Math.Round(tps * FlopsPerToken(cfg, seq) / peakFlops, 3) : null;
         var total = model.parameters().Sum(p => p.numel());
         var trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-        var meanLoss = lossSum.item<float>() / (warmup + steps);
+        var meanLoss = lossSum.item<float>() / (warmup + steps + (captured is null ? 0 : 1));
         return new TrainResult(name, lora, seq, batch, Math.Round(tps), Math.Round(dt / steps * 1e3, 2), Math.Round(total / 1e6, 1), Math.Round(trainable / 1e6, 2),
-            mfu, meanLoss, precision, checkpointing, opt.Name, PeakGiB(device), Math.Round(issueMs, 2));
+            mfu, meanLoss, precision, checkpointing, opt.Name, PeakGiB(device), captured is null ? "eager" : "cuda-graph");
     }
 
     /// <summary>A random model kept for several generation measurements (building a 7B one takes seconds).</summary>
