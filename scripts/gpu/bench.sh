@@ -56,8 +56,8 @@ case "$part" in
     ours_train
     ours_decode 2
     peer 45 nano smol135m llama2-7b --generate "${gen[@]}"
-    peer 120 nano smol135m llama2-7b --generate "${gen[@]}" --compile
-    [[ -n "$(latency_json)" ]] && peer 100 llama2-7b nano --latency "$(latency_json)" --latency-batches 1,8 --reps 2
+    [[ -n "$(latency_json)" ]] && peer 90 llama2-7b nano --latency "$(latency_json)" --latency-batches 1,8 --reps 2
+    peer 150 nano smol135m llama2-7b --generate "${gen[@]}" --compile
     ;;
   *) echo "error: bench.sh part '$part': expected train, decode or ours-and-decode-peers" >&2; exit 2 ;;
 esac
