@@ -2,19 +2,27 @@
 # Device-machine job: our trainer/generator and the peer (transformers + PEFT, eager and compiled) on the same shapes in
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
-# Usage (device machine, repository root, artifacts/gpu carried): scripts/gpu/bench.sh train|decode|ours-and-decode-peers
+# Usage (device machine, repository root, artifacts/gpu carried): scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
 #           prompt layouts per task (bench latency) at batch 1 and 8, ours beside the peers.
 set -uo pipefail
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
-timeout 180 "$here/build-native.sh" 2>&1 | tee "$OUT/native.log"
+# NATIVE_PREBUILT=<dir> holding libpromptintern_native.so and native_test from an earlier build on this image skips the
+# build (its test still runs).
+if [[ -n "${NATIVE_PREBUILT:-}" ]]; then
+  mkdir -p /tmp/promptintern-native && cp "$NATIVE_PREBUILT"/{libpromptintern_native.so,native_test} /tmp/promptintern-native/
+  torch_lib="$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
+  LD_LIBRARY_PATH="/tmp/promptintern-native:$torch_lib" /tmp/promptintern-native/native_test 2>&1 | grep -v '^frame #' | tee "$OUT/native.log"
+else
+  timeout 180 "$here/build-native.sh" 2>&1 | tee "$OUT/native.log"
+fi
 ours() { timeout "$1" "$here/run.sh" bench "${@:2}" --device cuda --out-dir "$OUT/ours" 2>&1 | tee -a "$OUT/ours.log"; return "${PIPESTATUS[0]}"; }
 peer() { timeout "$1" python3 bench/peer/peer_torch.py "${@:2}" 2>&1 | tee -a "$OUT/peer.log"; }
 small=(--seq 1024 --batch 16 --steps 10 --warmup 3)
@@ -59,5 +67,14 @@ case "$part" in
     [[ -n "$(latency_json)" ]] && peer 90 llama2-7b nano --latency "$(latency_json)" --latency-batches 1,8 --reps 2
     peer 150 nano smol135m llama2-7b --generate "${gen[@]}" --compile
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode or ours-and-decode-peers" >&2; exit 2 ;;
+  train-ratios)
+    # The training rows of our side that need the native extension, beside the compiled peer on the same card, in the
+    # least device time: full fine-tuning (plain and whole-step CUDA graph) and the 7B LoRA pair.
+    ours 60 train --config nano,smol135m --lora none "${small[@]}"
+    ours 60 train --config nano,smol135m --lora none "${small[@]}" --graph
+    ours 60 train --config llama2-7b --lora qv,all "${big[@]}"
+    peer 100 nano smol135m --train --lora none "${small[@]}" --compile
+    peer 70 llama2-7b --train --lora qv "${big[@]}" --compile
+    ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers or train-ratios" >&2; exit 2 ;;
 esac

@@ -55,7 +55,9 @@ public static class ThroughputBenchmark
 
     static void ResetPeak(Device device)
     {
-        if (NativeExtension.UsableOn(device)) NativeExtension.CudaMemory(device.index < 0 ? 0 : device.index, true);
+        if (!NativeExtension.UsableOn(device)) return;
+        using (zeros(1, device: device)) { } // the caching allocator knows no device before its first allocation there
+        NativeExtension.CudaMemory(device.index < 0 ? 0 : device.index, true);
     }
 
     /// <summary>Training steps as the peer times them: forward, loss, backward, clip 1.0, AdamW (lr 1e-4, wd 0.1, betas 0.9/0.999),
