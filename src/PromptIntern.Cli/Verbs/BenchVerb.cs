@@ -95,7 +95,7 @@ public sealed class BenchVerb : IVerb
     static Dictionary<string, string> Environment(TorchSharp.torch.Device dev) => new()
     {
         ["date_utc"] = DateTime.UtcNow.ToString("O"),
-        ["git_commit"] = PromptIntern.Evaluation.RunProvenance.Capture().Commit, // the bundle's COMMIT on the device
+        ["git_commit"] = RunProvenance.Capture().Commit, // the bundle's COMMIT on the device
         ["machine"] = System.Environment.MachineName,
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
         ["dotnet"] = System.Environment.Version.ToString(),
