@@ -99,11 +99,22 @@ for c in calls:
                                    speedup_llmlingua2_over_query_only=round(ms["llmlingua2"] / ms["query-only"], 2))
         latency.append(row)
 
+# Where our step time goes: a whole-step CUDA graph replays the same kernels with no host work between them, so its
+# step time is our kernel time and the eager step's surplus is launch gaps and host work.
+breakdown = []
+for c in calls:
+    rows = [r for r in c["ours"] if "TokensPerSecond" in r]
+    for g in (r for r in rows if r.get("Step") == "cuda-graph"):
+        e = next((r for r in rows if r.get("Step", "eager") == "eager" and (r["Model"], r["Lora"], r["Batch"], r["Seq"]) == (g["Model"], g["Lora"], g["Batch"], g["Seq"])), None)
+        if e:
+            breakdown.append(dict(call=c["name"], model=g["Model"], lora=g["Lora"], eager_step_ms=e["StepMs"], kernel_ms=g["StepMs"],
+                                  gaps_ms=round(e["StepMs"] - g["StepMs"], 2), gaps_share=round(1 - g["StepMs"] / e["StepMs"], 3)))
+
 meta = dict(written_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), script="bench/engine_summary.py",
             calls=[dict(name=c["name"], device=c["device"], bundle_commit=c["bundle_commit"],
                         native=next((r["_env"].get("native") for r in c["ours"]), None), torch_env=next((r["_env"].get("torch_env") for r in c["ours"]), None))
                    for c in calls])
-json.dump(dict(meta=meta, train=train, decode=decode, latency=latency), open(os.path.join(root, "summary.json"), "w"), indent=2)
+json.dump(dict(meta=meta, train=train, breakdown=breakdown, decode=decode, latency=latency), open(os.path.join(root, "summary.json"), "w"), indent=2)
 
 
 def fmt_goal(g):
@@ -117,6 +128,10 @@ with open(os.path.join(root, "summary.md"), "w") as f:
     f.write("\n## Training (tokens/s; ratio > 1 = ours faster)\n\n| call | model | LoRA | batch x seq | ours step / optimizer | peer | ours tok/s | peer tok/s | ours/peer | goal | MFU ours / peer | peak GiB ours / peer |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     for r in train:
         f.write(f"| {r['call']} | {r['model']} | {r['lora']} | {r['batch']}x{r['seq']} | {r['ours_step']} / {r['ours_optimizer']} | {r['peer']} | {r['ours_tokens_per_s']:.0f} | {r['peer_tokens_per_s'] or '-'} | {r['ratio'] or '-'} | {fmt_goal(r['goal'])} | {r['ours_mfu'] or '-'} / {r['peer_mfu'] or '-'} | {r['ours_peak_gib'] or '-'} / {r['peer_peak_gib'] or '-'} |\n")
+    if breakdown:
+        f.write("\n### Our training step: kernels vs launch gaps (graph-replayed step = kernel time)\n\n| call | model | LoRA | eager step ms | kernel ms | gaps ms | gaps share |\n|---|---|---|---|---|---|---|\n")
+        for b in breakdown:
+            f.write(f"| {b['call']} | {b['model']} | {b['lora']} | {b['eager_step_ms']} | {b['kernel_ms']} | {b['gaps_ms']} | {b['gaps_share']} |\n")
     f.write("\n## Decoding (median ms; ratio < 1 = ours faster)\n\n| call | model | prompt + new | batch | ours decode | peer | ours ms | peer ms | ours/peer | goal |\n|---|---|---|---|---|---|---|---|---|---|\n")
     for r in decode:
         f.write(f"| {r['call']} | {r['model']} | {r['prompt_tokens']} + {r['new_tokens']} | {r['batch']} | {r['ours_decode']} | {r['peer']} | {r['ours_ms']} | {r['peer_ms']} | {r['ratio']} | {fmt_goal(r['goal'])} |\n")
