@@ -26,7 +26,7 @@ public sealed class PretrainVerb : IVerb
         var saveEvery = new Option<int>("--save-interval") { Description = "Steps per checkpoint", DefaultValueFactory = _ => 200 }.AtLeast(0);
         var seed = new Option<long>("--seed") { Description = "Seed for init and data order", DefaultValueFactory = _ => 1337 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
-        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (CUDA)", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision") { Description = "auto (bf16-mixed on CUDA, else fp32), fp32, bf16 or bf16-mixed (bf16 compute over fp32 master weights)", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (0 = its default)", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
         var deterministic = new Option<bool>("--deterministic") { Description = "Deterministic kernels only: the same weights from the same command on the same GPU model and software (CUDA: set CUBLAS_WORKSPACE_CONFIG=:4096:8)" };
@@ -47,7 +47,7 @@ public sealed class PretrainVerb : IVerb
                 MaxSteps = p.GetValue(steps), MicroBatchSize = p.GetValue(batch), GradientAccumulation = p.GetValue(accum),
                 MaxSeqLength = p.GetValue(seq), LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup),
                 LogInterval = p.GetValue(logEvery), SaveInterval = p.GetValue(saveEvery), Seed = p.GetValue(seed),
-                Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume), Deterministic = p.GetValue(deterministic),
+                Precision = TrainOptions.ResolvePrecision(p.GetValue(precision)!, dev), Resume = !p.GetValue(noResume), Deterministic = p.GetValue(deterministic),
             }.Validate();
             var run = OutputFolder.CheckWritable(p.GetValue(outDir)!, "--out");
             using var lm = CausalLanguageModel.Create(cfg, tok, dev, options.Seed);

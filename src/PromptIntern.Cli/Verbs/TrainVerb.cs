@@ -29,11 +29,12 @@ public sealed class TrainVerb : IVerb
         var saveEvery = new Option<int>("--save-interval") { Description = "Steps per checkpoint", DefaultValueFactory = _ => 100 }.AtLeast(0);
         var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1337 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
-        var precision = new Option<string>("--precision") { Description = "fp32 or bf16 (CUDA)", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision") { Description = "auto (bf16-mixed on CUDA, else fp32), fp32, bf16 or bf16-mixed (bf16 compute over fp32 master weights)", DefaultValueFactory = _ => "auto" };
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
 
         var cmd = new Command("train", "Fine-tune a model on prompt/completion pairs (completion-only loss), LoRA or full");
-        foreach (var o in new Option[] { model, data, task, outDir, steps, batch, accum, seq, lr, warmup, loraR, loraAlpha, loraDropout, targets, logEvery, saveEvery, seed, device, precision, noResume }) cmd.Options.Add(o);
+        var checkpointing = new Option<bool>("--activation-checkpointing") { Description = "Recompute each decoder block in the backward pass (less memory, one more forward)" };
+        foreach (var o in new Option[] { model, data, task, outDir, steps, batch, accum, seq, lr, warmup, loraR, loraAlpha, loraDropout, targets, logEvery, saveEvery, seed, device, precision, checkpointing, noResume }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var taskName = p.GetValue(task);
@@ -46,7 +47,7 @@ public sealed class TrainVerb : IVerb
                 MaxSteps = p.GetValue(steps), MicroBatchSize = p.GetValue(batch), GradientAccumulation = p.GetValue(accum),
                 MaxSeqLength = p.GetValue(seq), LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup),
                 LogInterval = p.GetValue(logEvery), SaveInterval = p.GetValue(saveEvery), Seed = p.GetValue(seed),
-                Precision = p.GetValue(precision)!, Resume = !p.GetValue(noResume),
+                Precision = TrainOptions.ResolvePrecision(p.GetValue(precision)!, dev), Resume = !p.GetValue(noResume), ActivationCheckpointing = p.GetValue(checkpointing),
                 Lora = ModelCli.Lora(p.GetValue(loraR), p.GetValue(loraAlpha), p.GetValue(loraDropout), p.GetValue(targets)!),
             }.Validate();
             var run = OutputFolder.CheckWritable(p.GetValue(outDir)!, "--out");

@@ -42,6 +42,11 @@ public sealed record TrainOptions
 
     [JsonIgnore] public double MinLearningRate => MinLr ?? LearningRate / 10;
 
+    /// <summary>A CLI's --precision: "auto" is bf16-mixed on CUDA (the peer's autocast semantics: fp32 masters, bf16 compute)
+    /// and fp32 elsewhere; any other value is kept (and checked by <see cref="Validate"/>).</summary>
+    public static string ResolvePrecision(string requested, TorchSharp.torch.Device device) =>
+        requested != "auto" ? requested : device.type == TorchSharp.DeviceType.CUDA ? "bf16-mixed" : "fp32";
+
     public TrainOptions Validate()
     {
         void Need(bool ok, string field, string problem) { if (!ok) throw new ArgumentException($"train option '{field}': {problem}"); }
