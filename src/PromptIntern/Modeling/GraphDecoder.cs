@@ -81,7 +81,10 @@ public static class GraphDecoder
     static Session SessionFor(LlamaModel model, int b, int capacity, GenerationOptions o)
     {
         var list = Sessions.GetOrCreateValue(model);
-        var key = (b, capacity, o.Temperature, o.TopP, model.DType);
+        // A graph holds the addresses of the weights it read and the modules it ran: new parameters (a dtype or device
+        // move, an attached adapter) make a new key, and the old graph ages out.
+        long weights = model.parameters().Aggregate(0L, (h, p) => unchecked(h * 31 + p.Handle.ToInt64()));
+        var key = (b, capacity, o.Temperature, o.TopP, model.DType, weights);
         var found = list.FirstOrDefault(s => s.Key == key);
         if (found is not null) { list.Remove(found); list.Insert(0, found); return found; }
         while (list.Count >= SessionsPerModel) { list[^1].Dispose(); list.RemoveAt(list.Count - 1); }
@@ -100,12 +103,12 @@ public static class GraphDecoder
 
     sealed class Session : IDisposable
     {
-        public (int B, int Capacity, double Temperature, double TopP, ScalarType DType) Key { get; }
+        public (int B, int Capacity, double Temperature, double TopP, ScalarType DType, long Weights) Key { get; }
         public KvCache Cache { get; }
         public Tensor Token, Slot, Step, Offsets, Out, KeyIndex;
         public NativeExtension.CudaGraph Graph { get; }
 
-        public Session(LlamaModel model, (int B, int Capacity, double Temperature, double TopP, ScalarType DType) key, GenerationOptions o)
+        public Session(LlamaModel model, (int B, int Capacity, double Temperature, double TopP, ScalarType DType, long Weights) key, GenerationOptions o)
         {
             Key = key;
             var (b, cap) = (key.B, key.Capacity);
