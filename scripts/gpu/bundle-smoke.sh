@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the GPU bundle's verbs on THIS machine's CPU (libtorch from the NuGet cache) on tiny inputs, to check that the
 # assemblies build-bundle.sh leaves behind are not needed by pretrain, reproduce (all three tasks, every baseline, and
-# with deterministic fine-tuning), generate and bench (train and generate).
+# with deterministic fine-tuning), generate and bench (train and generate; bf16-mixed and activation checkpointing).
 # Usage: scripts/gpu/bundle-smoke.sh   (after scripts/gpu/build-bundle.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,6 +21,8 @@ cli reproduce --preset quick --task nl2bash --methods promptintern --train-rows 
   --model data/models/tiny --results "$work/results-deterministic" --runs "$work/runs" --deterministic
 grep -q '"deterministic_training": true' "$work"/results-deterministic/quick-nl2bash-promptintern-*/config.json
 cli bench all --config micro --seq 32 --batch 2 --steps 2 --warmup 1 --prompt-lengths 16 --new-tokens 2 --reps 1 --precision fp32 \
+  --device cpu --out-dir "$work/bench"
+cli bench train --config micro --seq 32 --batch 2 --steps 1 --warmup 1 --lora none,all --checkpointing --precision bf16-mixed \
   --device cpu --out-dir "$work/bench"
 grep -q '"commit"' "$work"/results/quick-nl2bash-promptintern-*/config.json
 echo "bundle smoke test passed: $(grep -ho '"commit": "[^"]*"' "$work"/results/quick-nl2bash-promptintern-*/config.json)"
