@@ -93,6 +93,7 @@ public sealed class MasterWeightAdamW : ITrainingOptimizer
         double bc1 = 1 - Math.Pow(_beta1, _step), bc2 = 1 - Math.Pow(_beta2, _step);
         // Scalars made explicitly and kept alive across the native calls (see SafeAdamW for the crash implicit ones cause).
         using var shrink = (1 - lr * _weightDecay).ToScalar();
+        using var beta1 = _beta1.ToScalar();
         using var oneMinusBeta1 = (1 - _beta1).ToScalar();
         using var beta2 = _beta2.ToScalar();
         using var oneMinusBeta2 = (1 - _beta2).ToScalar();
@@ -105,10 +106,11 @@ public sealed class MasterWeightAdamW : ITrainingOptimizer
             var p = _masters[i];
             _steps[i].add_(one);
             if (_parameters[i].dim() >= 2 && _weightDecay != 0) p.mul_(shrink);
-            _expAvg[i].lerp_(g[i], oneMinusBeta1);
-            _expAvgSq[i].mul_(beta2).addcmul_(g[i], g[i], oneMinusBeta2);
-            var denom = (_expAvgSq[i].sqrt() / sqrtBc2).add_(eps);
-            p.addcdiv_(_expAvg[i], denom, minusStep);
+            _expAvg[i].mul_(beta1).add_(g[i], alpha: oneMinusBeta1);
+            _expAvgSq[i].mul_(beta2).addcmul_(g[i], g[i], value: oneMinusBeta2);
+            using var denom = _expAvgSq[i].sqrt();
+            denom.div_(sqrtBc2).add_(eps);
+            p.addcdiv_(_expAvg[i], denom, value: minusStep);
             if (_separate) _parameters[i].copy_(p);
         }
     }
