@@ -16,7 +16,7 @@ rm -rf "$pub" && mkdir -p "$out"
 # Trimming turns reflection-based JSON off by default; the kit serializes its records by reflection, so it stays on.
 # FSharp.Core's trimming hints name resources it lacks (IL2040): harmless, and not a reason to fail the bundle.
 # BUNDLE_TRIM=0 publishes untrimmed, should a trimmed bundle ever miss something on the device: about 10 MiB more,
-# which with the results tracked by the fourth session no longer fits the 64 MiB a call carries.
+# which with the tracked results no longer fits the 64 MiB a call carries.
 # The linker's intermediate output is not rebuilt when only these properties change, so it is cleared first.
 trim=(-p:PublishTrimmed=false)
 [[ "${BUNDLE_TRIM:-1}" == 1 ]] && trim=(-p:PublishTrimmed=true -p:TrimMode=partial -p:SuppressTrimAnalysisWarnings=true
@@ -56,7 +56,7 @@ echo "bundle: $out/promptintern-linux-x64.tar.xz ($((size / 1024 / 1024)) MiB, c
 if (( size >= 64 * 1024 * 1024 )); then echo "error: bundle is over 64 MiB" >&2; exit 1; fi
 # The pretraining corpus the device jobs carry beside the bundle (task train splits, man pages, Python stdlib; its
 # manifest.json records sources and licences), built once. It depends on the machine (man pages installed), so keep
-# the one a base model was pretrained on: the first two sessions used 17,022 documents (manifest.json).
+# the one a base model was pretrained on (manifest.json records its documents).
 if [[ ! -f "$root/artifacts/corpus/corpus.jsonl.xz" ]]; then
   "$root/promptintern" corpus build --out "$root/artifacts/corpus"
   xz -k -9 "$root/artifacts/corpus/corpus.jsonl"

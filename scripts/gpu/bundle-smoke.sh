@@ -15,14 +15,14 @@ cli pretrain --corpus "$work/corpus.jsonl" --config micro --tokenizer data/token
 cli generate --model data/models/tiny --prompt "### Query:\nlist files\n### Answer:\n" --max-new-tokens 4 --device cpu
 for task in nl2bash mbpp nl2formula; do
   cli reproduce --preset quick --task "$task" --methods full-prompt,llmlingua,longllmlingua,llmlingua2,query-only,promptintern \
-    --train-rows 6 --eval-rows 2 --epochs 0.5 --model data/models/tiny --results "$work/results" --runs "$work/runs"
+    --train-rows 6 --eval-rows 2 --epochs 0.5 --model data/models/tiny --out "$work/ws"
 done
 cli reproduce --preset quick --task nl2bash --methods promptintern --train-rows 6 --eval-rows 2 --epochs 0.5 \
-  --model data/models/tiny --results "$work/results-deterministic" --runs "$work/runs" --deterministic
-grep -q '"deterministic_training": true' "$work"/results-deterministic/quick-nl2bash-promptintern-*/config.json
+  --model data/models/tiny --out "$work/ws-deterministic" --deterministic
+grep -q '"deterministic_training": true' "$work"/ws-deterministic/experiments/quick-nl2bash-promptintern-*/config.json
 cli bench all --config micro --seq 32 --batch 2 --steps 2 --warmup 1 --prompt-lengths 16 --new-tokens 2 --reps 1 --precision fp32 \
   --device cpu --out-dir "$work/bench"
 cli bench train --config micro --seq 32 --batch 2 --steps 1 --warmup 1 --lora none,all --checkpointing --precision bf16-mixed \
   --device cpu --out-dir "$work/bench"
-grep -q '"commit"' "$work"/results/quick-nl2bash-promptintern-*/config.json
-echo "bundle smoke test passed: $(grep -ho '"commit": "[^"]*"' "$work"/results/quick-nl2bash-promptintern-*/config.json)"
+grep -q '"commit"' "$work"/ws/experiments/quick-nl2bash-promptintern-*/config.json
+echo "bundle smoke test passed: $(grep -ho '"commit": "[^"]*"' "$work"/ws/experiments/quick-nl2bash-promptintern-*/config.json)"

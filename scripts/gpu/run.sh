@@ -15,12 +15,11 @@ torch_lib="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torc
 export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # Keep NVLink multicast off (shared hosts; see the device notes).
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
-# Recent PyTorch (read in its source, sdp_utils.cpp; the device has 2.11) puts cuDNN attention first among the SDPA
-# backends on sm90 with cuDNN > 9.15, and cuDNN builds an execution plan for every new (batch, query length, key
-# length) shape: each KV-cache decode step is a new key length, so a run pays a plan build per step until shapes repeat.
-# That fits the b=1 latency fault of the third session (results/gpu-logs/session3/latency-diagnosis; not yet verified
-# on the GPU). This restores flash attention first, which needs no plans; the variable lands in every result's
-# provenance (machine.torch_env). Pass TORCH_CUDNN_SDPA_DEPRIORITIZED=0 to keep cuDNN first.
+# Recent PyTorch (sdp_utils.cpp; the device has 2.11) puts cuDNN attention first among the SDPA backends on sm90 with
+# cuDNN > 9.15, and cuDNN builds an execution plan for every new (batch, query length, key length) shape: each KV-cache
+# decode step is a new key length, so latency would include a plan build per step until shapes repeat. Flash attention
+# first needs no plans; the variable lands in every result's provenance (machine.torch_env). Pass
+# TORCH_CUDNN_SDPA_DEPRIORITIZED=0 to keep cuDNN first.
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
 # The native extension (scripts/gpu/build-native.sh) when it was built on this machine; the kit runs without it.
 native="${PROMPTINTERN_NATIVE_DIR:-/tmp/promptintern-native}/libpromptintern_native.so"

@@ -6,9 +6,13 @@ namespace PromptIntern.Cli;
 /// <summary>The promptintern command tree, built from every IVerb in this assembly; also runs it in-process with captured output (tests).</summary>
 public static class CliApp
 {
-    public static RootCommand Build()
+    /// <summary>The root is named "promptintern" for help and usage lines (a RootCommand would take the assembly's name).</summary>
+    public static Command Build()
     {
-        var root = new RootCommand("promptintern — internalize recurring prompts (PromptIntern, EMNLP 2024 Findings) into a model's weights");
+        var root = new Command("promptintern", "promptintern — internalize recurring prompts (PromptIntern, EMNLP 2024 Findings) into a model's weights")
+        {
+            Options = { new System.CommandLine.Help.HelpOption(), new VersionOption() },
+        };
         foreach (var verb in typeof(IVerb).Assembly.GetTypes()
                      .Where(t => typeof(IVerb).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
                      .Select(t => (IVerb)Activator.CreateInstance(t)!)

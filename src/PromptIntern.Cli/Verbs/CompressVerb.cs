@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PromptIntern.Compression;
 using PromptIntern.Data;
+using PromptIntern.Provenance;
 using PromptIntern.Text;
 using Spectre.Console;
 
@@ -44,7 +44,7 @@ public sealed class CompressVerb : IVerb
             var scorer = p.GetValue(model) is { } scorerDir
                 ? (File.Exists(Path.Combine(scorerDir, "config.json")) ? TokenScorers.CausalLm(scorerDir)
                     : throw new FileNotFoundException($"--scorer-model: {Path.GetFullPath(scorerDir)} is not a model folder (no config.json)"))
-                : TokenScorers.Default(Path.Combine(KitPaths.Data, "models", "tiny"));
+                : TokenScorers.Default(KitPaths.TinyModel);
             if (p.GetValue(distill)) return Distill(scorer);
             if (p.GetValue(all))
                 return Sweep(p.GetValue(task)!, counter, scorer, t => ForceFor(t, structure, extra),
@@ -115,25 +115,22 @@ public sealed class CompressVerb : IVerb
             rows = CompressionSweep.Run(templates, compressors, CompressionSweep.DefaultRates, scorer.Name, forceFor, () => bar.Increment(1));
         });
 
-        var commit = Git("rev-parse --short HEAD") + (Git("status --porcelain").Length > 0 ? "-dirty" : "");
-        var date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var machine = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
-        var config = new
+        var provenance = RunProvenance.Capture(new Dictionary<string, object?>
         {
-            tasks, methods = Compressors.Methods, rates = CompressionSweep.DefaultRates, scorer = scorer.Name, tokenizer = counter.Name,
-            force_keep = tasks.ToDictionary(t => t, forceFor), question = "first dev query of each task, else the template's first sentence (conditions longllmlingua; not counted)", commit, machine, date,
-        };
+            ["tasks"] = tasks, ["methods"] = Compressors.Methods, ["rates"] = CompressionSweep.DefaultRates, ["scorer"] = scorer.Name, ["tokenizer"] = counter.Name,
+            ["force_keep"] = tasks.ToDictionary(t => t, forceFor), ["question"] = "first dev query of each task, else the template's first sentence (conditions longllmlingua; not counted)",
+        });
         var stem = Path.Combine(outDir, "sweep_" + string.Join("_", tasks));
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(stem + ".csv", CompressionSweep.ToCsv(rows));
-        AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(stem + ".json", provenance.ToJson());
         AtomicFile.WriteAllText(stem + ".md", CompressionSweep.ToMarkdown(rows,
         [
             "# Template compression: compressed tokens per method and rate",
             "",
             $"Tokens counted with {counter.Name}; LM scorer: {scorer.Name}; llmlingua2: BiLSTM classifier distilled from llmlingua over that scorer.",
             "Force-kept: code fences, assert lines, ### markers and each task's TaskTemplates.ForcedSpans (see the .json). Time: one compression call after a warm-up call, in ms.",
-            $"Commit {commit}; machine {machine}; date {date}.",
+            $"Run: {provenance.Summary}.",
         ]));
 
         var table = new Table().AddColumns("task", "method", "origin", "rate 0.8", "rate 0.5", "rate 0.3", "rate 0.1");
@@ -147,27 +144,14 @@ public sealed class CompressVerb : IVerb
 
     static int Distill(ITokenScorer scorer)
     {
-        var commit = Git("rev-parse --short HEAD");
         KeepClassifierReport report = null!;
         AnsiConsole.Status().Start($"distilling the llmlingua2 classifier from llmlingua over {scorer.Name}...",
-            _ => report = Compressors.DistillClassifier(Compressors.DefaultClassifierDir, scorer, commit: commit).Report);
+            _ => report = Compressors.DistillClassifier(Compressors.DefaultClassifierDir, scorer).Report);
         var t = new Table().AddColumns("teacher", "texts", "units", "kept by teacher", "final loss", "held-out agreement", "majority baseline", "time");
         t.AddRow(Markup.Escape($"llmlingua over {scorer.Name}"), report.Texts.ToString(), report.Units.ToString(), $"{report.KeptFraction:P1}",
             $"{report.EpochLoss[^1]:0.000}", $"{report.HeldOutAccuracy:P1}", $"{report.HeldOutBaselineAccuracy:P1}", $"{report.Elapsed.TotalSeconds:0} s");
         AnsiConsole.Write(t);
         AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Compressors.DefaultClassifierDir)}[/]");
         return 0;
-    }
-
-    static string Git(string args)
-    {
-        try
-        {
-            using var proc = Process.Start(new ProcessStartInfo("git", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = KitPaths.Root })!;
-            var output = proc.StandardOutput.ReadToEnd().Trim();
-            proc.WaitForExit();
-            return proc.ExitCode == 0 ? output : "unknown";
-        }
-        catch (System.ComponentModel.Win32Exception) { return "unknown"; }
     }
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Diagnostics;
 using PromptIntern.Absorption;
 using PromptIntern.Compression;
 using PromptIntern.Curriculum;
 using PromptIntern.Data;
+using PromptIntern.Provenance;
 using PromptIntern.Prompts;
 using PromptIntern.Scheduling;
 using PromptIntern.Text;
@@ -112,33 +112,7 @@ public sealed class CurriculumVerb : IVerb
                                $"for the full prompt (template + {i.FullPromptShots} examples) over {i.Queries:N0} queries: [bold]{i.Reduction:P1} fewer[/]");
     }
 
-    /// <summary>Provenance recorded in summary.json: commit, machine, date, command line.</summary>
-    static Dictionary<string, string> RunInfo(IEnumerable<string> args) => new()
-    {
-        ["git_commit"] = GitCommit(),
-        ["machine"] = $"{Environment.MachineName} ({Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription})",
-        ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-        ["command"] = "promptintern " + string.Join(' ', args),
-    };
-
-    /// <summary>HEAD's commit, with "-dirty" when the working tree has uncommitted changes.</summary>
-    static string GitCommit()
-    {
-        try
-        {
-            string sha = Git("rev-parse HEAD", out int rc);
-            if (rc != 0) return "unknown";
-            return Git("status --porcelain --untracked-files=no", out _).Length > 0 ? sha + "-dirty" : sha;
-        }
-        catch (System.ComponentModel.Win32Exception) { return "unknown (git not found)"; }
-    }
-
-    static string Git(string args, out int exitCode)
-    {
-        var p = Process.Start(new ProcessStartInfo("git", args) { WorkingDirectory = KitPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        string output = p.StandardOutput.ReadToEnd().Trim();
-        p.WaitForExit();
-        exitCode = p.ExitCode;
-        return output;
-    }
+    /// <summary>Provenance recorded in summary.json: commit, machine, date, and the command line as its config.</summary>
+    static RunProvenance RunInfo(IEnumerable<string> args) =>
+        RunProvenance.Capture(new Dictionary<string, object?> { ["command"] = "promptintern " + string.Join(' ', args) });
 }

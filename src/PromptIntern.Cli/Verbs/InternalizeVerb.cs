@@ -2,6 +2,7 @@ using System.CommandLine;
 using PromptIntern.Compression;
 using PromptIntern.Data;
 using PromptIntern.Experiments;
+using PromptIntern.Modeling;
 using PromptIntern.Figures;
 using PromptIntern.Scheduling;
 using PromptIntern.UserTasks;
@@ -18,7 +19,7 @@ public sealed class InternalizeVerb : IVerb
     public Command Build()
     {
         var taskFile = new Option<string?>("--task-file") { Description = "the task definition (JSON; see examples/order-extraction/task.json)" };
-        var model = new Option<string>("--model") { Description = "base model directory", DefaultValueFactory = _ => "data/models/tiny" };
+        var model = new Option<string>("--model") { Description = "base model directory", DefaultValueFactory = _ => KitPaths.TinyModelFolder };
         var plan = new Option<string>("--plan") { Description = $"plan preset ({string.Join(", ", PlanPresets.Names)}) or a plan JSON file", DefaultValueFactory = _ => PlanPresets.DefaultName };
         var trainRows = new Option<int>("--train-rows") { Description = "train rows used (seeded sample; 0 = all)", DefaultValueFactory = _ => 400 }.AtLeast(0);
         var evalRows = new Option<int>("--eval-rows") { Description = "dev rows evaluated (first N; 0 = all)", DefaultValueFactory = _ => 60 }.AtLeast(0);
@@ -36,7 +37,7 @@ public sealed class InternalizeVerb : IVerb
         var seq = new Option<int>("--max-seq-length") { Description = "training sequence cap (tokens)", DefaultValueFactory = _ => 1024 }.AtLeast(2);
         var newTokens = new Option<int>("--max-new-tokens") { Description = "generation cap per answer", DefaultValueFactory = _ => 64 }.Positive();
         var templateCap = new Option<int>("--template-cap") { Description = "keep at most this many template tokens (o200k, whole paragraphs; 0 = all)", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto", DefaultValueFactory = _ => "cpu" };
         var search = new Option<bool>("--search") { Description = "schedule search: stages 2/4 × linear/exponential × template dropped/0.3, on --search-eval-rows dev rows" };
         var searchRows = new Option<int>("--search-eval-rows") { Description = "dev rows the search evaluates on", DefaultValueFactory = _ => 30 }.Positive();
         var tolerance = new Option<double>("--tolerance") { Description = "accuracy points a cheaper layout may lose against the full prompt", DefaultValueFactory = _ => 1.0 }.AtLeast(0.0);
@@ -64,7 +65,7 @@ public sealed class InternalizeVerb : IVerb
                 Name = "internalize", Model = r.GetValue(model)!, TrainRows = r.GetValue(trainRows), EvalRows = r.GetValue(search) ? r.GetValue(searchRows) : r.GetValue(evalRows),
                 Epochs = r.GetValue(epochs), LearningRate = r.GetValue(lr), MicroBatchSize = r.GetValue(batch), MaxSeqLength = r.GetValue(seq),
                 MaxNewTokens = r.GetValue(newTokens), TemplateTokenCap = r.GetValue(templateCap), Device = r.GetValue(device)!,
-                Precision = r.GetValue(device) == "cuda" ? "bf16" : "fp32",
+                Precision = Devices.Parse(r.GetValue(device)!).type == TorchSharp.DeviceType.CUDA ? "bf16" : "fp32",
             };
             var options = new InternalizeOptions
             {

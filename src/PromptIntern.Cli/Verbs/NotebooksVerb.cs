@@ -47,12 +47,17 @@ public sealed class NotebooksVerb : IVerb
         }
 
         var table = new Table().AddColumns("notebook", "code cells", "seconds", "written");
-        // Chart PNGs only matter in written outputs; --no-write skips the browser.
-        var options = new NotebookRunOptions(preset, write, ChartImages: write);
+        var noBrowser = Figures.HeadlessChromium.UnavailableReason();
         foreach (var notebook in notebooks)
         {
             var name = Path.GetFileName(notebook);
             AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/] (preset {preset})");
+            // Without a browser the charts would be written without their PNG: keep the committed file (and its figures) instead.
+            var keep = write && noBrowser is not null && File.ReadAllText(notebook).Contains("\"image/png\"", StringComparison.Ordinal);
+            if (keep)
+                AnsiConsole.MarkupLineInterpolated($"  [yellow]run only, the file keeps its committed outputs:[/] its charts carry PNG images and {noBrowser} (install Debian's chromium to rewrite them)");
+            // Chart PNGs only matter in written outputs; --no-write skips the browser.
+            var options = new NotebookRunOptions(preset, write && !keep, ChartImages: write && !keep);
             try
             {
                 var result = await AnsiConsole.Status().StartAsync(Markup.Escape($"{name}: starting the C# kernel"), async status =>

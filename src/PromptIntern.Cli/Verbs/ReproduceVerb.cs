@@ -1,15 +1,13 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Text.Json;
 using PromptIntern.Data;
 using PromptIntern.Experiments;
-using PromptIntern.Provenance;
 using Spectre.Console;
 
 namespace PromptIntern.Cli.Verbs;
 
-/// <summary>`promptintern reproduce`: the main job — trains and evaluates the paper's methods on a preset and prints the
-/// table (ours beside the paper's numbers); writes results/&lt;experiment-id&gt;/ per experiment and the suite table.</summary>
+/// <summary>`promptintern reproduce`: the main job. Trains and evaluates the paper's methods on a preset in a workspace
+/// (runs/ unless --out), and prints each method's score beside the committed reference and the paper's. Committed
+/// results change only with --publish.</summary>
 public sealed class ReproduceVerb : IVerb
 {
     public Command Build()
@@ -19,21 +17,25 @@ public sealed class ReproduceVerb : IVerb
         var methods = new Option<string?>("--methods") { Description = $"comma-separated methods [default: the preset's]; known: {string.Join(", ", MethodCatalog.Names)}" };
         var evalFile = CommonOptions.EvalFile();
         var trainFile = new Option<string?>("--train-file") { Description = "train JSONL file [default: data/<task>/train.jsonl]" };
-        var model = new Option<string?>("--model") { Description = "base model directory [default: the preset's, e.g. data/models/tiny]" };
+        var model = new Option<string?>("--model") { Description = $"base model directory [default: the preset's, e.g. {KitPaths.TinyModelFolder}]" };
         var seeds = new Option<int>("--seeds") { Description = "number of seeds (--first-seed, the next, ...)", DefaultValueFactory = _ => 1 }.Positive();
-        var firstSeed = new Option<int>("--first-seed") { Description = "the first seed (e.g. 1338 to add seeds beside finished 1337 runs)", DefaultValueFactory = _ => 1337 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "the first seed", DefaultValueFactory = _ => 1337 };
         var trainRows = new Option<int?>("--train-rows") { Description = "override the preset's number of train rows (0 = all)" }.AtLeast(0);
         var evalRows = new Option<int?>("--eval-rows") { Description = "override the preset's number of evaluation rows (0 = all)" }.AtLeast(0);
         var epochs = new Option<double?>("--epochs") { Description = "override the preset's total epochs across stages" }.Positive();
-        var results = new Option<string?>("--results") { Description = "results folder [default: results/]" };
-        var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/]" };
-        var force = new Option<bool>("--force") { Description = "re-run experiments that already have results" };
+        var output = new Option<string?>("--out") { Description = "workspace: experiments/<id>/, train/ (resumable checkpoints) and reproduce/<suite>/ [default: runs/]" };
+        var results = new Option<string?>("--results") { Description = "committed results: the reference printed beside yours, and where --publish writes [default: results/]" };
+        var force = new Option<bool>("--force") { Description = "retrain and re-evaluate everything, including what the workspace already holds" };
+        var publish = new Option<bool>("--publish") { Description = "copy this run's experiments into results/experiments/ and its table into results/reproduce/" };
+        var grid = new Option<string?>("--grid") { Description = "grid file: lines 'task methods first-seed seeds', run in order (replaces --task, --methods, --first-seed, --seeds)" };
+        var stopAfter = new Option<int?>("--stop-after") { Description = "with --grid: start no new line after this many seconds" };
         var deterministic = new Option<bool>("--deterministic")
         {
             Description = "fine-tune with deterministic kernels only: the same models on the same GPU model and software (CUDA: set CUBLAS_WORKSPACE_CONFIG=:4096:8); a separate experiment id",
         };
-        var cmd = new Command("reproduce", "train and evaluate the paper's methods; print the results table beside the paper's numbers");
-        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, firstSeed, trainRows, evalRows, epochs, results, runs, force, deterministic }) cmd.Options.Add(o);
+        var cmd = new Command("reproduce", "train and evaluate the paper's methods in a workspace; print your scores beside the committed reference and the paper's");
+        foreach (var o in new Option[] { preset, tasks, methods, evalFile, trainFile, model, seeds, firstSeed, trainRows, evalRows, epochs, output, results, force, publish, grid, stopAfter, deterministic })
+            cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             var p = ReproducePreset.Get(r.GetValue(preset)!);
@@ -45,54 +47,76 @@ public sealed class ReproduceVerb : IVerb
                 Tasks = r.GetValue(tasks) is { Length: > 0 } ts ? ts.Select(TaskName.Parse).ToList() : p.Tasks,
                 Methods = r.GetValue(methods) is { } ms ? ms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : p.Methods,
             };
-            var specs = p.Methods.Select(MethodCatalog.Get).ToList();
-            var modelDir = Path.GetFullPath(r.GetValue(model) ?? Path.Combine(KitPaths.Root, p.Model));
-            if (!File.Exists(Path.Combine(modelDir, "config.json")))
-                throw new FileNotFoundException($"{modelDir}: no base model here (config.json missing); pass --model DIR or build one with `promptintern pretrain`");
-            var resultsRoot = OutputFolder.CheckWritable(r.GetValue(results) ?? KitPaths.Results, "--results");
-            var runsRoot = OutputFolder.CheckWritable(r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs"), "--runs");
-            var clock = Stopwatch.StartNew();
-            var all = new List<ExperimentResult>();
-            var reused = 0;
-            AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    foreach (var task in p.Tasks)
-                        foreach (var seed in Enumerable.Range(r.GetValue(firstSeed), r.GetValue(seeds)))
-                        {
-                            var bar = ctx.AddTask($"{task} seed {seed}", maxValue: 1);
-                            var progress = new PromptIntern.Training.InlineProgress<ExperimentProgress>(x =>
-                            {
-                                bar.Description = Markup.Escape($"{task} s{seed}: {x.Phase}" + (x.MaxSteps > 0 ? $" step {x.Step}/{x.MaxSteps} loss {x.Loss:0.000}" : ""));
-                                if (x.MaxSteps > 0) bar.Value = (double)x.Step / x.MaxSteps;
-                                // A log file gets one timestamped line per phase, so a run's time can be read afterwards.
-                                else if (System.Console.IsErrorRedirected) System.Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {task} s{seed}: {x.Phase}");
-                            });
-                            var setup = TaskSetup.Load(task, p, seed, r.GetValue(trainFile), r.GetValue(evalFile));
-                            var runner = new ExperimentRunner(p, resultsRoot, runsRoot, progress) { Force = r.GetValue(force), ModelDirectory = modelDir, DeterministicTraining = r.GetValue(deterministic) };
-                            all.AddRange(runner.Run(setup, specs, seed));
-                            reused += runner.Reused;
-                            bar.Value = 1;
-                            bar.Description = Markup.Escape($"{task} seed {seed}: done");
-                        }
-                });
-            var table = ResultsTable.From(all);
-            CliTable.Print($"PromptIntern reproduction — preset {p.Name}, model {string.Join(", ", all.Select(a => a.Model).Distinct())} (eval rows: {string.Join(", ", all.Select(a => $"{a.Task} {a.EvalFile}×{a.EvalRows}").Distinct())})",
-                ResultsTable.Columns, table.Cells(), caption: "paper column: " + PaperReference.Source + "; reductions relative to the full-prompt row");
-            var suiteDir = Path.Combine(resultsRoot, "reproduce", p.Name);
-            AtomicFile.WriteAllText(Path.Combine(suiteDir, "table.md"), table.ToMarkdown());
-            AtomicFile.WriteAllText(Path.Combine(suiteDir, "table.csv"), table.ToCsv());
-            // run.json describes the run that produced the results: a call that only reused finished ones leaves it as it is.
-            if (reused < all.Count)
-                AtomicFile.WriteAllText(Path.Combine(suiteDir, "run.json"), RunProvenance.Capture(new Dictionary<string, object?>
-                {
-                    ["preset"] = p, ["model_dir"] = modelDir, ["first_seed"] = r.GetValue(firstSeed), ["seeds"] = r.GetValue(seeds),
-                    ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["experiments"] = all.Select(a => a.Id).ToList(), ["reused"] = reused,
-                }).ToJson());
-            else CliConsole.Out.MarkupLine($"All {all.Count} experiments were already finished under {Markup.Escape(resultsRoot)}: reused (--force re-runs them).");
-            CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(suiteDir, "table.md"))} and {all.Count} experiment folders under {Markup.Escape(resultsRoot)} ({clock.Elapsed.TotalMinutes:0.0} min).");
+            foreach (var m in p.Methods) MethodCatalog.Get(m);
+            var options = new ReproductionOptions
+            {
+                Preset = p, Workspace = OutputFolder.CheckWritable(r.GetValue(output) ?? Path.Combine(KitPaths.Root, "runs"), "--out"), ModelDirectory = r.GetValue(model),
+                FirstSeed = r.GetValue(firstSeed), Seeds = r.GetValue(seeds), TrainFile = r.GetValue(trainFile), EvalFile = r.GetValue(evalFile),
+                Force = r.GetValue(force), Deterministic = r.GetValue(deterministic),
+            };
+            var resultsRoot = Path.GetFullPath(r.GetValue(results) ?? KitPaths.Results);
+            IReadOnlyList<ReproductionRun> runs;
+            if (r.GetValue(grid) is { } gridFile)
+            {
+                if (r.GetValue(tasks) is { Length: > 0 } || r.GetValue(methods) is not null)
+                    throw new ArgumentException("--grid names the tasks and methods of each run: drop --task and --methods");
+                var lines = ReproductionGrid.Load(gridFile);
+                var deadline = r.GetValue(stopAfter) is { } seconds ? DateTime.UtcNow.AddSeconds(seconds) : (DateTime?)null;
+                runs = WithProgress(progress => ReproductionGrid.Run(options, lines, deadline, progress));
+            }
+            else runs = [WithProgress(progress => Reproduction.Run(options, progress))];
+            foreach (var run in runs)
+            {
+                var table = Reproduction.WriteSuite(run, Reproduction.SuiteDirectory(run.Options));
+                PrintComparison(run, Reproduction.Finished(run.Options, Path.Combine(resultsRoot, "experiments")), resultsRoot);
+                CliConsole.Out.MarkupLine(run.Reused == run.Results.Count
+                    ? $"All {run.Results.Count} experiments were already finished in {Markup.Escape(options.Workspace)}: shown again (--force retrains them)."
+                    : $"Ran {run.Results.Count - run.Reused} of {run.Results.Count} experiments in {run.Elapsed.TotalMinutes:0.0} min.");
+                CliConsole.Out.MarkupLine($"Every column: {Markup.Escape(table)}; one folder per experiment under {Markup.Escape(options.ExperimentsDirectory)}.");
+                if (r.GetValue(publish))
+                    CliConsole.Out.MarkupLine($"Published to {Markup.Escape(Path.Combine(resultsRoot, "experiments"))} and {Markup.Escape(Reproduction.Publish(run, resultsRoot))}.");
+            }
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar on a terminal, or timestamped lines when output is redirected.</summary>
+    static T WithProgress<T>(Func<IProgress<ReproductionProgress>, T> work) where T : class
+    {
+        static string Status(ReproductionProgress x) =>
+            $"{x.Task} seed {x.Seed} ({x.Done + 1}/{x.Total}): {x.Step.Phase}" + (x.Step.MaxSteps > 0 ? $" step {x.Step.Step}/{x.Step.MaxSteps} loss {x.Step.Loss:0.000}" : "");
+        if (!CliConsole.Out.Profile.Capabilities.Interactive)
+        {
+            using var log = new HeartbeatLog(CliConsole.Out.Profile.Out.Writer);
+            return work(new Training.InlineProgress<ReproductionProgress>(x => log.Report($"{x.Task} {x.Seed} {x.Step.Phase}", Status(x))));
+        }
+        T? result = null;
+        CliConsole.Out.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var bar = ctx.AddTask("starting", maxValue: 1);
+                result = work(new Training.InlineProgress<ReproductionProgress>(x =>
+                {
+                    bar.Description = Markup.Escape(Status(x));
+                    bar.Value = x.Step.MaxSteps > 0 ? (double)x.Step.Step / x.Step.MaxSteps : bar.Value;
+                }));
+                bar.Value = 1;
+            });
+        return result!;
+    }
+
+    static void PrintComparison(ReproductionRun run, IReadOnlyList<ExperimentResult> reference, string resultsRoot)
+    {
+        var models = string.Join(", ", run.Results.Select(a => a.Model).Distinct());
+        var seeds = run.Options.Seeds == 1 ? $"seed {run.Options.FirstSeed}" : $"seeds {run.Options.FirstSeed}–{run.Options.FirstSeed + run.Options.Seeds - 1} (mean ± sd)";
+        foreach (var t in ComparisonTable.Build(run.Results, reference))
+        {
+            var rows = run.Results.Where(x => x.Task == t.Task).Select(x => $"{x.EvalFile}×{x.EvalRows}").Distinct();
+            CliTable.Print($"{t.Title}: preset {run.Options.Preset.Name}, base {models}, {seeds}, {string.Join(", ", rows)}", t.Columns, t.Cells, ComparisonTable.Caption);
+        }
+        CliConsole.Out.MarkupLine(reference.Count == run.Results.Count
+            ? $"reference: the committed run of the same experiments ({Markup.Escape(Path.Combine(resultsRoot, "experiments"))})."
+            : $"reference: {reference.Count} of {run.Results.Count} experiments have a committed result under {Markup.Escape(Path.Combine(resultsRoot, "experiments"))} ('-' where none).");
     }
 }

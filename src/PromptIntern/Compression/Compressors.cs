@@ -45,22 +45,19 @@ public static class Compressors
     /// <summary>Distils a classifier from LLMLingua over <paramref name="scorer"/> on <see cref="DistillationCorpus.FromTaskData"/>
     /// and saves it (model.dat, config.json, training.json) in <paramref name="dir"/>, replacing what was there.</summary>
     public static (KeepClassifier Model, KeepClassifierReport Report) DistillClassifier(string dir, ITokenScorer scorer,
-        KeepClassifierTraining? training = null, string? commit = null)
+        KeepClassifierTraining? training = null)
     {
         var texts = DistillationCorpus.FromTaskData(Data.KitPaths.Data);
         var (model, report) = KeepClassifierTrainer.Distill(new LlmLinguaCompressor(scorer), texts, training);
         model.SaveTo(dir);
-        Data.AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
+        Data.AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), Provenance.RunProvenance.Capture(new Dictionary<string, object?>
         {
-            teacher = $"llmlingua over {scorer.Name}",
-            labels = "keep/drop decisions of the teacher (not GPT-4) on task templates and train-split prompts",
-            corpus = "DistillationCorpus.FromTaskData: template sections + train examples in groups of 4",
-            training = training ?? new KeepClassifierTraining(),
-            report,
-            commit,
-            date = DateTime.UtcNow.ToString("u"),
-            machine = Environment.MachineName,
-        }, new JsonSerializerOptions { WriteIndented = true }));
+            ["teacher"] = $"llmlingua over {scorer.Name}",
+            ["labels"] = "keep/drop decisions of the teacher (not GPT-4) on task templates and train-split prompts",
+            ["corpus"] = "DistillationCorpus.FromTaskData: template sections + train examples in groups of 4",
+            ["training"] = training ?? new KeepClassifierTraining(),
+            ["report"] = report,
+        }).ToJson());
         lock (Loaded) Loaded[dir] = model;
         return (model, report);
     }

@@ -1,4 +1,5 @@
 using PromptIntern.Data;
+using PromptIntern.Provenance;
 using PromptIntern.Text;
 
 namespace PromptIntern.Curriculum;
@@ -16,7 +17,7 @@ public static class CurriculumExport
     /// <param name="progress">called after each stage with (done, total)</param>
     public static CurriculumReport Run(StagedCurriculum curriculum, string task, string dir, FineTuneFormat format, ITokenCounter counter,
         IReadOnlyList<TaskExample> inferenceQueries, int fullPromptShots = 3, double? trainingPricePerMillionUsd = null,
-        FineTuneLimits? limits = null, IReadOnlyDictionary<string, string>? run = null, Action<int, int>? progress = null)
+        FineTuneLimits? limits = null, RunProvenance? run = null, Action<int, int>? progress = null)
     {
         var stages = new List<StageReport>();
         foreach (var stage in curriculum.Stages)
@@ -34,7 +35,7 @@ public static class CurriculumExport
         return new CurriculumReport(task, plan.Name, plan.Description, plan.Epochs, FineTuneFormats.ToName(format), counter.Name,
             curriculum.CompressorName, curriculum.RetrieverName, trainingPricePerMillionUsd, stages,
             MeasureInference(curriculum, inferenceQueries, format, counter, fullPromptShots),
-            run ?? new Dictionary<string, string>());
+            run);
     }
 
     /// <summary>Mean input tokens per query in the plan's inference layout and in the full prompt.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PromptIntern.Provenance;
 
 namespace PromptIntern.Curriculum;
 
@@ -18,7 +19,7 @@ public sealed record InferenceReport(string Layout, int Queries, double InputTok
 /// <summary>Everything `promptintern curriculum` reports: configuration, per-stage accounting and the inference saving.</summary>
 public sealed record CurriculumReport(string Task, string Plan, string PlanDescription, double PlanEpochs, string Format, string Tokenizer,
     string Compressor, string Retriever, double? TrainingPricePerMillionUsd, IReadOnlyList<StageReport> Stages, InferenceReport Inference,
-    IReadOnlyDictionary<string, string> Run)
+    RunProvenance? Run)
 {
     public long TotalTrainingTokens => Stages.Sum(s => s.TrainingTokens);
     public double TotalTrainedTokens => Stages.Sum(s => s.TrainedTokens);

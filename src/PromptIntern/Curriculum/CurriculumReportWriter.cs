@@ -38,10 +38,8 @@ public static class CurriculumReportWriter
         sb.AppendLine(r.TrainingPricePerMillionUsd is { } p
             ? string.Create(ic, $"Training price: {p} USD per 1M tokens.")
             : "No training price given: cost not estimated.");
-        if (r.Run.Count > 0)
-        {
-            sb.AppendLine().AppendLine("Run: " + string.Join("; ", r.Run.Select(kv => $"{kv.Key} {kv.Value}")));
-        }
+        if (r.Run is { } run)
+            sb.AppendLine().AppendLine($"Run: {run.Summary}");
         return sb.ToString();
     }
 

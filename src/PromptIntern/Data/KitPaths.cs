@@ -13,6 +13,15 @@ public static class KitPaths
     public static string Results =>
         Environment.GetEnvironmentVariable("PROMPTINTERN_RESULTS") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(Root, "results");
 
+    /// <summary>results/experiments: one committed folder per experiment (task × method × base × seed × config).</summary>
+    public static string Experiments => Path.Combine(Results, "experiments");
+
+    /// <summary>The shipped tiny base model, relative to the root (presets record it in this form).</summary>
+    public const string TinyModelFolder = "data/models/tiny";
+
+    /// <summary>The shipped tiny base model (3.1M parameters; trains on a CPU).</summary>
+    public static string TinyModel => Path.Combine(Root, TinyModelFolder);
+
     /// <summary>data/&lt;task&gt;/&lt;split&gt;.jsonl</summary>
     public static string Split(string task, string split) => Path.Combine(Data, TaskName.Parse(task), split + ".jsonl");
 

@@ -18,10 +18,13 @@ public sealed record ExperimentProgress(string Task, string Phase, int Step = 0,
 
 /// <summary>Runs experiments = task × method × plan × base model × seed: trains each plan once (progressively, resumable
 /// under <see cref="RunsRoot"/>), queries the trained model with each method's inference layout, scores it, times it,
-/// prices it, and writes <c>results/&lt;id&gt;/</c>. An experiment whose metrics.json exists is skipped unless forced.</summary>
-public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot, string runsRoot, IProgress<ExperimentProgress>? progress = null)
+/// prices it, and writes one folder per experiment, <c>&lt;experimentsRoot&gt;/&lt;id&gt;/</c>. An experiment whose metrics.json
+/// exists there is skipped unless forced.</summary>
+public sealed class ExperimentRunner(ReproducePreset preset, string experimentsRoot, string runsRoot, IProgress<ExperimentProgress>? progress = null)
 {
-    public string ResultsRoot { get; } = resultsRoot;
+    /// <summary>Where experiment folders go (results/experiments for committed ones, a workspace's experiments/ otherwise).</summary>
+    public string ExperimentsRoot { get; } = experimentsRoot;
+    /// <summary>Where training checkpoints go (resumable).</summary>
     public string RunsRoot { get; } = runsRoot;
     public bool Force { get; init; }
     public string ModelDirectory { get; init; } = Path.Combine(KitPaths.Root, preset.Model);
@@ -42,7 +45,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
     /// <summary>Runs <paramref name="methods"/> on one task; methods sharing a plan share one trained model.</summary>
     public IReadOnlyList<ExperimentResult> Run(TaskSetup setup, IReadOnlyList<MethodSpec> methods, int seed)
     {
-        var device = preset.Device == "cuda" ? torch.CUDA : torch.CPU;
+        var device = Devices.Parse(preset.Device);
         torch.manual_seed(seed);
         using var scorerModel = CausalLanguageModel.Load(ModelDirectory, device);
         var scorer = new CausalLmTokenScorer(scorerModel);
@@ -51,14 +54,16 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         foreach (var group in methods.GroupBy(m => m.Plan))
         {
             var plan = PlanFor(group.Key) with { Epochs = preset.Epochs };
-            var pending = group.Where(m => Force || !File.Exists(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))).ToList();
-            results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ResultsRoot, IdFor(setup, m, seed), "metrics.json"))!));
+            var pending = group.Where(m => Force || !File.Exists(Path.Combine(ExperimentsRoot, IdFor(setup, m, seed), "metrics.json"))).ToList();
+            results.AddRange(group.Except(pending).Select(m => ResultsTable.LoadResult(Path.Combine(ExperimentsRoot, IdFor(setup, m, seed), "metrics.json"))!));
             Reused += group.Count() - pending.Count;
             if (pending.Count == 0) continue;
             Report(setup.Task, $"curriculum {plan.Name}");
             var curriculum = builder.Build(setup.Train, plan);
             using var lm = CausalLanguageModel.Load(ModelDirectory, device);
             var runDir = Path.Combine(RunsRoot, ExperimentId.For(preset.Name, setup.Task, "train-" + plan.Name, ModelName, seed, TrainConfig(setup, plan)));
+            // Forced: train again from the base model rather than resume finished stages.
+            if (Force && Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
             var stages = ProgressiveTrainer.Train(lm, curriculum, TrainOptionsFor(seed), runDir,
                 new Progress<(int Stage, TrainingProgress P)>(x => progress?.Report(new(setup.Task,
                     $"train {plan.Name} stage {x.Stage}/{curriculum.Stages.Count}", x.P.Step, x.P.MaxSteps, x.P.Loss))));
@@ -153,7 +158,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
         var options = GenerationOptionsFor(setup);
         // One untimed batch first (two new tokens): a process's first use of new shapes pays one-off costs (kernel
         // loading, allocator growth) that otherwise land in a dev-set pass of only a few seconds on the GPU, in
-        // whichever row runs first (results/gpu-logs/session4/README.md).
+        // whichever row runs first.
         var warmup = texts.Take(options.BatchSize).ToList();
         lm.Generate(warmup, options with { MaxNewTokens = 2 });
         Settle(lm.Device);
@@ -178,7 +183,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
             TrainSeconds = stages.Sum(s => s.ElapsedSeconds), TrainTokens = stages.Sum(s => s.Tokens), FinalTrainLoss = stages[^1].FinalLoss,
             PhaseSeconds = phases,
         };
-        ResultsWriter.Write(Path.Combine(ResultsRoot, id), result, setup, prompts, predictions, report,
+        ResultsWriter.Write(Path.Combine(ExperimentsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
                 ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
                 ["model_sha256"] = ModelSha256, ["seed"] = seed, ["max_new_tokens"] = options.MaxNewTokens, ["eval_rows"] = setup.Eval.Count, ["deterministic_training"] = DeterministicTraining,
@@ -210,7 +215,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     GenerationOptions GenerationOptionsFor(TaskSetup setup) => new()
     {
-        MaxNewTokens = NewTokenCap(setup), Temperature = 0, Seed = 1337, BatchSize = preset.Device == "cuda" ? 64 : 16,
+        MaxNewTokens = NewTokenCap(setup), Temperature = 0, Seed = 1337, BatchSize = Devices.Parse(preset.Device).type == DeviceType.CUDA ? 64 : 16,
         TruncatePromptLeft = true,
         // One-line answers (a command, a formula) end at the newline; code ends at the next query marker or EOS.
         StopSequences = !setup.OneLineAnswers ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],
@@ -230,8 +235,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string resultsRoot,
 
     /// <summary>Collects the .NET heap and runs pending finalizers before a timed phase, so that garbage left by the previous
     /// phase (training, batched generation, LM-scored compression) is not collected inside the timed calls, which on the GPU
-    /// are launch-bound. PROMPTINTERN_LATENCY_SETTLE=0 skips it, to measure its effect (on an H200 it changed nothing:
-    /// results/gpu-logs/session3/latency-diagnosis). Returns whether it settled.</summary>
+    /// are launch-bound. PROMPTINTERN_LATENCY_SETTLE=0 skips it, to measure its effect. Returns whether it settled.</summary>
     static bool Settle(torch.Device device)
     {
         if (Environment.GetEnvironmentVariable("PROMPTINTERN_LATENCY_SETTLE") == "0") return false;

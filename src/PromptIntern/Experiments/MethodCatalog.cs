@@ -1,6 +1,6 @@
 namespace PromptIntern.Experiments;
 
-/// <summary>The methods of the paper's main table and ablations (PAPER.md), each mapped to a training plan preset.</summary>
+/// <summary>The methods of the paper's main table and ablations (docs/paper.md), each mapped to a training plan preset.</summary>
 public static class MethodCatalog
 {
     public static readonly IReadOnlyList<MethodSpec> All =

@@ -19,7 +19,7 @@ public sealed record ReproducePreset
     /// <summary>Template tokens kept for this preset (o200k), cut at a paragraph boundary; 0 = the whole template.
     /// The tiny CPU model has a 1,024-token context, so the quick preset keeps the template's opening sections.</summary>
     [JsonPropertyName("template_token_cap")] public int TemplateTokenCap { get; init; }
-    /// <summary>Total epochs across stages (PAPER.md: 10 in the paper's hosted runs).</summary>
+    /// <summary>Total epochs across stages (docs/paper.md: 10 in the paper's hosted runs).</summary>
     [JsonPropertyName("epochs")] public double Epochs { get; init; } = 10;
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 1e-3;
     [JsonPropertyName("micro_batch_size")] public int MicroBatchSize { get; init; } = 8;
@@ -32,13 +32,14 @@ public sealed record ReproducePreset
     /// <summary>Tokens decoded per timed query: a fixed count, so latency reflects the prompt layout, not answer length.</summary>
     [JsonPropertyName("latency_new_tokens")] public int LatencyNewTokens { get; init; } = 16;
     [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
+    /// <summary>Where to train and generate, as <see cref="Modeling.Devices.Parse"/> reads it (cpu, cuda, cuda:N, auto).</summary>
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>The priced model the cost column uses (data/prices.json).</summary>
     [JsonPropertyName("priced_model")] public string PricedModel { get; init; } = "gpt-3.5-turbo-ft";
 
     public static readonly ReproducePreset Quick = new()
     {
-        Name = "quick", Model = "data/models/tiny", Tasks = [TaskName.Nl2Bash],
+        Name = "quick", Model = KitPaths.TinyModelFolder, Tasks = [TaskName.Nl2Bash],
         Methods = ["full-prompt", "llmlingua2", "query-only", "promptintern"],
         TrainRows = 400, EvalRows = 100, TemplateTokenCap = 320, Epochs = 4, LearningRate = 1e-3,
         MicroBatchSize = 8, MaxSeqLength = 1024, MaxNewTokens = 48, LatencyQueries = 8,
@@ -52,6 +53,8 @@ public sealed record ReproducePreset
         MicroBatchSize = 16, MaxSeqLength = 4096, MaxNewTokens = 160, LatencyQueries = 32,
         Precision = "bf16", Device = "cuda",
     };
+
+    public static IReadOnlyList<ReproducePreset> Known => [Quick, Full];
 
     public static ReproducePreset Get(string name) => name.Trim().ToLowerInvariant() switch
     {

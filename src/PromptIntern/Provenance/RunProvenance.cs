@@ -44,6 +44,11 @@ public sealed record RunProvenance(
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 
+    /// <summary>One line for Markdown footers: commit, machine, date.</summary>
+    [JsonIgnore]
+    public string Summary => $"commit {Commit[..Math.Min(10, Commit.Length)]}{(CommitDirty == true ? " (with uncommitted changes)" : "")}; " +
+        $"{Machine.Hostname} ({Machine.CpuCount} cores, {Machine.Cpu}{(Machine.Gpus.Count > 0 ? ", " + Machine.Gpus[0] : "")}, {Machine.Os}); {DateUtc}";
+
     static string? TryKitRoot()
     {
         try { return Data.KitPaths.Root; } catch (DirectoryNotFoundException) { return null; }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PromptIntern.Scheduling;
 
 /// <summary>Named plans: the kit's default schedule and the paper's ablations.</summary>
-/// <remarks>The paper describes the schedule but publishes no values; these are ours (PAPER.md, "kit's defaults").
+/// <remarks>The paper describes the schedule but publishes no values; these are ours (docs/paper.md, "The kit's defaults").
 /// The default keeps the template at 1.0 → 0.6 → 0.3 and then drops it, mirroring the official MBPP data's three
 /// template levels (baseline, 0.6, 0.3), with shots 3 → 2 → 1 → 0 (linear) and equal epoch shares of 10 epochs.</remarks>
 public static class PlanPresets

@@ -20,12 +20,11 @@ public static class FineTuneHandoff
         var plan = options.Plan with { Epochs = options.Preset.Epochs };
         var curriculum = new CurriculumBuilder(setup.Template, compressor, setup.ForceKeepSpans, setup.Retriever, setup.Format).Build(setup.Train, plan);
         var run = RunProvenance.Capture(new Dictionary<string, object?> { ["task_file"] = task.SourceFile, ["model_dir"] = options.ModelDirectory });
-        var info = new Dictionary<string, string> { ["git_commit"] = run.Commit, ["machine"] = run.Machine.ToString()!, ["date_utc"] = run.DateUtc, ["task_file"] = task.SourceFile };
         var reports = new List<CurriculumReport>();
         foreach (var format in new[] { FineTuneFormat.OpenAi, FineTuneFormat.Trl })
         {
             var sub = Path.Combine(dir, FineTuneFormats.ToName(format));
-            var report = CurriculumExport.Run(curriculum, task.Name, sub, format, CostTokenizer.O200k, setup.Eval, run: info);
+            var report = CurriculumExport.Run(curriculum, task.Name, sub, format, CostTokenizer.O200k, setup.Eval, run: run);
             PlanJson.Save(Path.Combine(sub, "plan.json"), plan);
             CurriculumReportWriter.Write(report, sub);
             reports.Add(report);

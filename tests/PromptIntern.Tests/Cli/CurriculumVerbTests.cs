@@ -39,7 +39,7 @@ public class CurriculumVerbTests
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         Assert.Equal(4, summary.RootElement.GetProperty("stages").GetArrayLength());
         Assert.Equal("trl", summary.RootElement.GetProperty("format").GetString());
-        Assert.True(summary.RootElement.GetProperty("run").GetProperty("git_commit").GetString()!.Length > 0);
+        Assert.True(summary.RootElement.GetProperty("run").GetProperty("commit").GetString()!.Length > 0);
         Assert.True(File.Exists(Path.Combine(outDir, "summary.md")));
         Assert.Equal("default", PromptIntern.Scheduling.PlanJson.Load(Path.Combine(outDir, "plan.json")).Name);
     }

@@ -2,6 +2,7 @@ using PromptIntern.Text;
 using Xunit;
 using System.Text.Json;
 using PromptIntern.Curriculum;
+using PromptIntern.Provenance;
 using PromptIntern.Scheduling;
 
 namespace PromptIntern.Tests.Curriculum;
@@ -42,12 +43,12 @@ public class CurriculumExportTests
         var c = CurriculumFixture.Builder(train).Build(train, PlanPresets.Get("no-progressive"));
         var dir = Directory.CreateTempSubdirectory("curriculum-").FullName;
         var report = CurriculumExport.Run(c, "nl2bash", dir, FineTuneFormat.Trl, Tok, train,
-            run: new Dictionary<string, string> { ["git_commit"] = "abc" });
+            run: RunProvenance.Capture(new Dictionary<string, object?> { ["command"] = "test" }));
         var (json, md) = CurriculumReportWriter.Write(report, dir);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal("no-progressive", doc.RootElement.GetProperty("plan").GetString());
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("training_price_per_million_usd").ValueKind);
-        Assert.Equal("abc", doc.RootElement.GetProperty("run").GetProperty("git_commit").GetString());
+        Assert.Equal("test", doc.RootElement.GetProperty("run").GetProperty("config").GetProperty("command").GetString());
         var text = File.ReadAllText(md);
         Assert.Contains("stage1_tr0_k0.jsonl", text);
         Assert.Contains("cost not estimated", text);

@@ -1,0 +1,57 @@
+using System.Globalization;
+using PromptIntern.Data;
+
+namespace PromptIntern.Experiments;
+
+/// <summary>One line of a grid file: a task, its methods, the first seed and the number of seeds.</summary>
+public sealed record GridLine(string Task, IReadOnlyList<string> Methods, int FirstSeed, int Seeds);
+
+/// <summary>A reproduction grid: lines "task methods first-seed seeds" in priority order ('#' starts a comment), worked down
+/// by <see cref="Run"/> until a deadline, e.g. one GPU call's time. Finished experiments are skipped, so a repeated call
+/// continues where the last one stopped.</summary>
+public static class ReproductionGrid
+{
+    public static IReadOnlyList<GridLine> Load(string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, 0, "file", "file not found");
+        var lines = new List<GridLine>();
+        var n = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            n++;
+            var text = raw.Split('#')[0].Trim();
+            if (text.Length == 0) continue;
+            var f = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length != 4) throw new DataFormatException(path, n, "line", $"expected 'task methods first-seed seeds', got {f.Length} fields");
+            string task;
+            try { task = TaskName.Parse(f[0]); }
+            catch (ArgumentException e) { throw new DataFormatException(path, n, "task", e.Message); }
+            var methods = f[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var m in methods)
+                if (!MethodCatalog.Names.Contains(m)) throw new DataFormatException(path, n, "methods", $"unknown method '{m}'");
+            if (!int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var first))
+                throw new DataFormatException(path, n, "first-seed", $"'{f[2]}' is not a seed");
+            if (!int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var seeds) || seeds < 1)
+                throw new DataFormatException(path, n, "seeds", $"'{f[3]}' is not a positive count");
+            lines.Add(new GridLine(task, methods, first, seeds));
+        }
+        return lines;
+    }
+
+    /// <summary>Runs each line in turn with <paramref name="options"/>' preset, model and workspace, starting no new line
+    /// after <paramref name="stopAfter"/>.</summary>
+    public static IReadOnlyList<ReproductionRun> Run(ReproductionOptions options, IReadOnlyList<GridLine> grid, DateTime? stopAfter = null,
+        IProgress<ReproductionProgress>? progress = null)
+    {
+        var runs = new List<ReproductionRun>();
+        foreach (var line in grid)
+        {
+            if (stopAfter is { } t && DateTime.UtcNow >= t) break;
+            runs.Add(Reproduction.Run(options with
+            {
+                Preset = options.Preset with { Tasks = [line.Task], Methods = line.Methods }, FirstSeed = line.FirstSeed, Seeds = line.Seeds,
+            }, progress));
+        }
+        return runs;
+    }
+}
