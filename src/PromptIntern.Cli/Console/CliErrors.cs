@@ -46,7 +46,8 @@ public static class CliErrors
     {
         var messages = parse.Errors.Select(e => e.Message).Distinct().ToList();
         var names = new List<string>();
-        for (SymbolResult? r = parse.CommandResult; r is CommandResult { Command: not RootCommand } c; r = r.Parent) names.Insert(0, c.Command.Name);
+        // The root (no parent) is the program itself.
+        for (SymbolResult? r = parse.CommandResult; r is CommandResult { Parent: not null } c; r = r.Parent) names.Insert(0, c.Command.Name);
         var verb = string.Join(" ", names);
         return Write(error, string.Join("; ", messages) + $" (see: promptintern {verb}{(verb.Length > 0 ? " " : "")}--help)");
     }
