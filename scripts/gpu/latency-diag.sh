@@ -11,13 +11,13 @@ NANO_STEPS=200 NANO_WARMUP=20 scripts/gpu/pretrain-nano.sh artifacts/models/diag
 for dep in 0 1; do
   TORCH_CUDNN_SDPA_DEPRIORITIZED=$dep timeout 200 scripts/gpu/run.sh reproduce --preset full --task nl2formula \
     --methods full-prompt,query-only,promptintern --eval-rows 64 --model artifacts/models/diag/model \
-    --results "artifacts/diag-sdpa-$dep" --runs "artifacts/diag-runs-$dep" </dev/null > "$OUT/repro-sdpa-$dep.log" 2>&1
+    --out "artifacts/diag-sdpa-$dep" </dev/null > "$OUT/repro-sdpa-$dep.log" 2>&1
 done
 python3 - <<'PY' | tee "$OUT/summary.txt"
 import glob, json
-for f in sorted(glob.glob("artifacts/diag-sdpa-*/*/metrics.json")):
+for f in sorted(glob.glob("artifacts/diag-sdpa-*/experiments/*/metrics.json")):
     m = json.load(open(f)); r = m["result"]
     print(f.split("/")[1], r["method"], "b=1 median", round(r["latency_ms_median"], 1), "p90", round(r["latency_ms_p90"], 1),
           "batched ms/query", round(r["batched_ms_per_query"], 1), "train s", round(r["train_seconds"], 1))
 PY
-tar -czf "$OUT/diag.tar.gz" artifacts/diag-sdpa-0 artifacts/diag-sdpa-1
+tar -czf "$OUT/diag.tar.gz" artifacts/diag-sdpa-0/experiments artifacts/diag-sdpa-1/experiments
