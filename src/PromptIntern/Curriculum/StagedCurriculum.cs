@@ -28,6 +28,18 @@ public sealed class StagedCurriculum
     /// <summary>The prompt for a (new) query in the plan's inference layout: query only for PromptIntern.</summary>
     public PromptParts InferencePrompt(TaskExample query) => _builder.Prompt(query, Plan.Inference.KeepRate, Plan.Inference.Shots);
 
+    /// <summary>A prompt for <paramref name="query"/> in any layout: the template at <paramref name="rate"/> (null = dropped) and
+    /// <paramref name="shots"/> retrieved examples.</summary>
+    public PromptParts Prompt(TaskExample query, double? rate, int shots) => _builder.Prompt(query, rate, shots);
+
+    /// <summary>The same stages with the given epochs; the plan's epoch shares and total are set to match.</summary>
+    public StagedCurriculum WithStageEpochs(IReadOnlyList<double> epochs)
+    {
+        if (epochs.Count != Stages.Count) throw new ArgumentException($"{Stages.Count} stage epochs are needed, got {epochs.Count}", nameof(epochs));
+        var plan = Plan with { Epochs = epochs.Sum(), Stages = Plan.Stages.Select((s, i) => s with { EpochShare = epochs[i] }).ToList() };
+        return new StagedCurriculum(_builder, plan.Validate(plan.Name), Stages.Select((s, i) => s with { Epochs = epochs[i] }).ToList());
+    }
+
     /// <summary>The uncompressed prompt (full template + <paramref name="shots"/> retrieved examples) the savings are measured against.</summary>
     public PromptParts FullPrompt(TaskExample query, int shots) => _builder.Prompt(query, 1.0, shots);
 }

@@ -59,7 +59,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string experimentsR
             Reused += group.Count() - pending.Count;
             if (pending.Count == 0) continue;
             Report(setup.Task, $"curriculum {plan.Name}");
-            var curriculum = builder.Build(setup.Train, plan);
+            var curriculum = StageBudgeting.Apply(builder.Build(setup.Train, plan), setup.Train, scorerModel.Tokenizer, preset.MaxSeqLength);
             using var lm = CausalLanguageModel.Load(ModelDirectory, device);
             var runDir = Path.Combine(RunsRoot, ExperimentId.For(preset.Name, setup.Task, "train-" + plan.Name, ModelName, seed, TrainConfig(setup, plan)));
             // Forced: train again from the base model rather than resume finished stages.

@@ -1,3 +1,5 @@
+using PromptIntern.Scheduling;
+
 namespace PromptIntern.Experiments;
 
 /// <summary>The methods of the paper's main table and ablations (docs/paper.md), each mapped to a training plan preset.</summary>
@@ -19,6 +21,9 @@ public static class MethodCatalog
         new("shots-1", "shots-1", "ablation: 1 shot at the start", IsAblation: true),
         new("shots-5", "shots-5", "ablation: 5 shots at the start", IsAblation: true),
         new("final-rate-0.3", "final-rate-0.3", "ablation: template kept at 0.3 at inference instead of dropped", IsAblation: true),
+        new(PlanPresets.FinalStageFull, PlanPresets.FinalStageFull, "stage budget: PromptIntern whose final query-only stage trains as many epochs as query-only fine-tuning (earlier stages on top)", IsAblation: true),
+        new(PlanPresets.EqualTokensQueryOnly, PlanPresets.EqualTokensQueryOnly, "stage budget: PromptIntern scaled to the query-only baseline's training tokens", IsAblation: true),
+        new(PlanPresets.EqualTokensFullPrompt, PlanPresets.EqualTokensFullPrompt, "stage budget: PromptIntern scaled to the full-prompt baseline's training tokens", IsAblation: true),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(m => m.Name).ToList();

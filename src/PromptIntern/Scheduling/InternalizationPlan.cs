@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using PromptIntern.Data;
 
 namespace PromptIntern.Scheduling;
@@ -6,7 +7,11 @@ namespace PromptIntern.Scheduling;
 /// <summary>The progressive internalization schedule: the stages fine-tuning walks through, the total epochs shared between
 /// them, and the layout used at inference.</summary>
 /// <param name="Epochs">epochs over all stages; 10 by default, the official hosted recipe's n_epochs</param>
-public sealed record InternalizationPlan(string Name, string Description, IReadOnlyList<PlanStage> Stages, InferenceLayout Inference, double Epochs = 10)
+/// <param name="Budget">null: the stages split <paramref name="Epochs"/> by epoch share; otherwise a <see cref="StageBudget"/>
+/// sets each stage's epochs from them when the curriculum is built (left out of the JSON when null, so plans without one
+/// keep their experiment ids)</param>
+public sealed record InternalizationPlan(string Name, string Description, IReadOnlyList<PlanStage> Stages, InferenceLayout Inference, double Epochs = 10,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StageBudget? Budget = null)
 {
     public PlanStage Final => Stages[^1];
 

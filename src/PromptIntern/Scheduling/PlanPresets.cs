@@ -9,6 +9,7 @@ namespace PromptIntern.Scheduling;
 public static class PlanPresets
 {
     public const string DefaultName = "default";
+    public const string FinalStageFull = "final-stage-full", EqualTokensQueryOnly = "equal-tokens-query-only", EqualTokensFullPrompt = "equal-tokens-full-prompt";
 
     static readonly (string Name, Func<InternalizationPlan> Make)[] All =
     [
@@ -27,6 +28,13 @@ public static class PlanPresets
         ("full-prompt", () => new InternalizationPlan("full-prompt",
             "baseline: one stage on the full prompt (template + 3 retrieved examples), inferred with the same prompt",
             [new PlanStage(1.0, 3)], new InferenceLayout(1.0, 3)).Validate("full-prompt")),
+        // Stage budgets: the default plan's stages with epochs set against the query-only and full-prompt baselines (StageBudget).
+        (FinalStageFull, () => Budgeted(FinalStageFull, StageBudget.FinalStageFull,
+            "stage budget: the default plan's stages, the final (query-only) stage trained as many epochs as the query-only baseline, earlier stages on top")),
+        (EqualTokensQueryOnly, () => Budgeted(EqualTokensQueryOnly, StageBudget.EqualTokens(InferenceLayout.QueryOnly),
+            "stage budget: the default plan's stages, all epochs scaled so training sees as many tokens as the query-only baseline")),
+        (EqualTokensFullPrompt, () => Budgeted(EqualTokensFullPrompt, StageBudget.EqualTokens(new InferenceLayout(1.0, 3)),
+            "stage budget: the default plan's stages, all epochs scaled so training sees as many tokens as the full-prompt baseline")),
         .. Enum.GetValues<DecayShape>().Select(shape => ($"shape-{DecaySchedule.ToName(shape)}", (Func<InternalizationPlan>)(() =>
             PlanBuilder.Shaped($"shape-{DecaySchedule.ToName(shape)}",
                 $"schedule-shape ablation: 4 stages, template 1.0 → dropped and shots 3 → 0 along a {DecaySchedule.ToName(shape)} shape; query-only inference",
@@ -54,6 +62,9 @@ public static class PlanPresets
     }
 
     public static bool Exists(string name) => All.Any(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    static InternalizationPlan Budgeted(string name, StageBudget budget, string description) =>
+        Stages(name, description, [1.0, 0.6, 0.3, null], [3, 2, 1, 0]) with { Budget = budget };
 
     static InternalizationPlan Stages(string name, string description, double?[] rates, int[] shots) =>
         new InternalizationPlan(name, description,

@@ -18,7 +18,9 @@ public static class FineTuneHandoff
         var scorer = new CausalLmTokenScorer(lm);
         var compressor = new CachingCompressor(Compressors.Create(options.Compressor, scorer), scorer.Name);
         var plan = options.Plan with { Epochs = options.Preset.Epochs };
-        var curriculum = new CurriculumBuilder(setup.Template, compressor, setup.ForceKeepSpans, setup.Retriever, setup.Format).Build(setup.Train, plan);
+        var curriculum = StageBudgeting.Apply(new CurriculumBuilder(setup.Template, compressor, setup.ForceKeepSpans, setup.Retriever, setup.Format).Build(setup.Train, plan),
+            setup.Train, lm.Tokenizer, options.Preset.MaxSeqLength);
+        plan = curriculum.Plan;
         var run = RunProvenance.Capture(new Dictionary<string, object?> { ["task_file"] = task.SourceFile, ["model_dir"] = options.ModelDirectory });
         var reports = new List<CurriculumReport>();
         foreach (var format in new[] { FineTuneFormat.OpenAi, FineTuneFormat.Trl })

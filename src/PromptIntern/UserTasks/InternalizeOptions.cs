@@ -10,7 +10,10 @@ namespace PromptIntern.UserTasks;
 public sealed record InternalizeOptions
 {
     /// <summary>Model, rows, epochs, learning rate, sequence length, device (the quick preset by default, renamed "internalize").</summary>
-    public ReproducePreset Preset { get; init; } = ReproducePreset.Quick with { Name = "internalize", TemplateTokenCap = 0, MaxNewTokens = 64 };
+    public ReproducePreset Preset { get; init; } = DefaultPreset;
+
+    /// <summary>The quick preset renamed "internalize", with the whole template and 64 new tokens per answer.</summary>
+    public static readonly ReproducePreset DefaultPreset = ReproducePreset.Quick with { Name = "internalize", TemplateTokenCap = 0, MaxNewTokens = 64 };
     /// <summary>Base model directory (config.json + model.safetensors + tokenizer).</summary>
     public required string ModelDirectory { get; init; }
     public InternalizationPlan Plan { get; init; } = PlanPresets.Default;

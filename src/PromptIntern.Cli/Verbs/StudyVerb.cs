@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using PromptIntern.Data;
+using PromptIntern.Experiments;
+using PromptIntern.UserTasks;
+using PromptIntern.Training;
+using Spectre.Console;
+
+namespace PromptIntern.Cli.Verbs;
+
+/// <summary>`promptintern study`: when does internalization pay? A user task at several training-set sizes × methods × seeds,
+/// resumable cell by cell, summarized with paired bootstrap intervals against the full-prompt and query-only rows.</summary>
+public sealed class StudyVerb : IVerb
+{
+    public Command Build()
+    {
+        var taskFile = new Option<string>("--task-file") { Description = "the task definition (JSON; see examples/order-extraction/task.json)", Required = true };
+        var model = new Option<string>("--model") { Description = "base model directory", DefaultValueFactory = _ => "data/models/tiny" };
+        var sizes = new Option<string>("--sizes") { Description = "training-set sizes, comma-separated; 'all' = every train row", DefaultValueFactory = _ => "100,200,400,all" };
+        var seeds = new Option<int>("--seeds") { Description = "seeds per cell (first-seed, first-seed + 1, ...)", DefaultValueFactory = _ => 3 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "first seed", DefaultValueFactory = _ => 1337 };
+        var methods = new Option<string>("--methods") { Description = $"comma-separated methods; known: {string.Join(", ", MethodCatalog.Names)}",
+            DefaultValueFactory = _ => "full-prompt,query-only,promptintern,final-stage-full" };
+        var epochs = new Option<double>("--epochs") { Description = "the run's epochs E (one-stage baselines train E; plans split or budget them)", DefaultValueFactory = _ => 3 };
+        var evalRows = new Option<int>("--eval-rows") { Description = "dev rows evaluated (first N; 0 = all)", DefaultValueFactory = _ => 60 };
+        var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3 };
+        var outDir = new Option<string?>("--out") { Description = "output folder [default: results/when-it-pays/<task name>]" };
+        var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/when-it-pays/<task name>]" };
+        var summarizeOnly = new Option<bool>("--summarize-only") { Description = "only rebuild summary.md/csv from the finished cells under --out" };
+        var cmd = new Command("study", "when does internalization pay: training-set sizes × methods × seeds on your task, with paired bootstrap intervals");
+        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, outDir, runs, summarizeOnly })
+            cmd.Options.Add(o);
+        cmd.SetAction(r =>
+        {
+            var task = UserTaskFile.Load(r.GetValue(taskFile)!);
+            var output = Path.GetFullPath(r.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "when-it-pays", task.Name));
+            var modelDir = Path.GetFullPath(r.GetValue(model)!);
+            StudyTable table;
+            if (r.GetValue(summarizeOnly))
+            {
+                table = DataEfficiencyStudy.Summarize(Path.Combine(output, "results"), modelDir);
+                AtomicFile.WriteAllText(Path.Combine(output, "summary.md"), table.ToMarkdown());
+                AtomicFile.WriteAllText(Path.Combine(output, "summary.csv"), table.ToCsv());
+            }
+            else
+            {
+                UserTaskFile.LoadData(task);
+                if (!File.Exists(Path.Combine(modelDir, "config.json")))
+                    throw new FileNotFoundException($"{modelDir}: no base model here (config.json missing); pass --model DIR");
+                var methodNames = r.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                foreach (var m in methodNames) MethodCatalog.Get(m);
+                if (r.GetValue(seeds) < 1) throw new ArgumentException("--seeds: must be >= 1");
+                var options = new InternalizeOptions
+                {
+                    // Latency is not what a study compares (and is noise on shared CPUs): two timed queries keep the cells short.
+                    Preset = InternalizeOptions.DefaultPreset with
+                    {
+                        Name = "study", Model = r.GetValue(model)!, EvalRows = r.GetValue(evalRows), Epochs = r.GetValue(epochs), LearningRate = r.GetValue(lr),
+                        LatencyQueries = 2,
+                    },
+                    ModelDirectory = modelDir, OutputDirectory = output,
+                    RunsRoot = Path.GetFullPath(r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs", "when-it-pays", task.Name)),
+                };
+                var seedList = Enumerable.Range(r.GetValue(firstSeed), r.GetValue(seeds)).ToList();
+                string? lastPhase = null;
+                table = DataEfficiencyStudy.Run(task, options, ParseSizes(r.GetValue(sizes)!), seedList, methodNames,
+                    new InlineProgress<ExperimentProgress>(p =>
+                    {
+                        if (p.Phase == lastPhase) return;
+                        lastPhase = p.Phase;
+                        CliConsole.Out.MarkupLine(Markup.Escape($"{DateTime.UtcNow:HH:mm:ss} {p.Phase}"));
+                    }));
+            }
+            CliTable.Print($"{task.Name}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
+            CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>"100,300,all" → [100, 300, 0] (0 = all rows); one-line errors name the option.</summary>
+    static IReadOnlyList<int> ParseSizes(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            s.Equals("all", StringComparison.OrdinalIgnoreCase) ? 0
+            : int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+            : throw new ArgumentException($"--sizes: '{s}' is not a positive row count or 'all'")).Distinct().ToList();
+}

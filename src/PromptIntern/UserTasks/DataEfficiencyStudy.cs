@@ -1,0 +1,63 @@
+using System.Text.Json;
+using PromptIntern.Data;
+using PromptIntern.Provenance;
+using PromptIntern.Experiments;
+using PromptIntern.Scheduling;
+using PromptIntern.Training;
+
+namespace PromptIntern.UserTasks;
+
+/// <summary>When does internalization pay? Trains and evaluates a user task at several training-set sizes × methods × seeds
+/// (one experiment per cell, skipped when already finished, so an interrupted or extended grid resumes), then summarizes
+/// every cell found under the output folder into a <see cref="StudyTable"/> with paired bootstrap intervals.</summary>
+public static class DataEfficiencyStudy
+{
+    /// <summary>Runs the cells seed by seed (so a grid cut short still has whole seeds), smallest size first, and writes
+    /// summary.md, summary.csv and run.json into <see cref="InternalizeOptions.OutputDirectory"/>. A size of 0 = all train rows.</summary>
+    public static StudyTable Run(UserTaskDefinition task, InternalizeOptions options, IReadOnlyList<int> sizes, IReadOnlyList<int> seeds,
+        IReadOnlyList<string> methods, IProgress<ExperimentProgress>? progress = null)
+    {
+        var specs = methods.Select(MethodCatalog.Get).ToList();
+        foreach (var seed in seeds)
+            foreach (var size in sizes.OrderBy(s => s == 0 ? int.MaxValue : s))
+            {
+                var preset = options.Preset with { Name = $"{options.Preset.Name}-n{(size == 0 ? "all" : size)}", TrainRows = size };
+                var setup = UserTaskSetup.Load(task, preset, seed);
+                (options with { Preset = preset }).Runner(new Dictionary<string, InternalizationPlan>(), progress).Run(setup, specs, seed);
+            }
+        var table = Summarize(options.ResultsDirectory, options.ModelDirectory);
+        table.Write(options.OutputDirectory, new Dictionary<string, object?>
+        {
+            ["task_file"] = task.SourceFile, ["preset"] = options.Preset, ["model_dir"] = options.ModelDirectory, ["sizes"] = sizes,
+            ["seeds"] = seeds, ["methods"] = methods, ["compressor"] = options.Compressor, ["lora"] = options.Lora,
+        });
+        return table;
+    }
+
+    /// <summary>Every finished cell under <paramref name="resultsDirectory"/> as a table: one row per (train rows used, method).</summary>
+    public static StudyTable Summarize(string resultsDirectory, string? modelDirectory = null)
+    {
+        var cells = new List<StudyCell>();
+        if (Directory.Exists(resultsDirectory))
+            foreach (var metrics in Directory.EnumerateFiles(resultsDirectory, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                if (ResultsTable.LoadResult(metrics) is { } result)
+                {
+                    var dir = Path.GetDirectoryName(metrics)!;
+                    cells.Add(new StudyCell(TrainRowsUsed(Path.Combine(dir, "config.json")), result, dir));
+                }
+        return StudyTable.From(cells, modelDirectory == null ? null : HeldOutPerplexity.Read(modelDirectory));
+    }
+
+    /// <summary>Train rows the cell trained on, as its config.json records them (the first stage's examples).</summary>
+    static int TrainRowsUsed(string configPath)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+        if (doc.RootElement.TryGetProperty("config", out var c) && c.TryGetProperty("stages", out var stages) && stages.GetArrayLength() > 0
+            && stages[0].TryGetProperty("Examples", out var n))
+            return n.GetInt32();
+        throw new DataFormatException(configPath, 0, "config.stages[0].Examples", "missing");
+    }
+}
+
+/// <summary>One finished experiment of a study: the train rows it used, its result and its folder.</summary>
+public sealed record StudyCell(int TrainRows, ExperimentResult Result, string Directory);

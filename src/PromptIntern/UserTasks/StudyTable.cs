@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using PromptIntern.Data;
+using PromptIntern.Provenance;
+using PromptIntern.Experiments;
+using PromptIntern.Training;
+
+namespace PromptIntern.UserTasks;
+
+/// <summary>One row of a study: a method at one training-set size, over its seeds, with paired bootstrap intervals of its
+/// difference to the full-prompt and to the query-only rows of the same size (same dev rows, same seeds).</summary>
+public sealed record StudyRow(int TrainRows, string Method, string Metric, double Mean, double? Sd, int Seeds,
+    PairedDifference? VsFullPrompt, PairedDifference? VsQueryOnly, double TrainSeconds, double TrainTokens);
+
+/// <summary>A study's table (rows by size, then method in catalogue order) and the base model's held-out perplexity, shown
+/// beside it ("not measured" for bases without one).</summary>
+public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity? Base)
+{
+    public static readonly string[] Columns =
+        ["train rows", "method", "metric", "mean ± sd (seeds)", "Δ vs full prompt [95% CI]", "Δ vs query-only [95% CI]", "vs query-only", "train s", "train tokens"];
+
+    public static StudyTable From(IReadOnlyList<StudyCell> cells, HeldOutPerplexity? basePerplexity)
+    {
+        var order = MethodCatalog.Names.ToList();
+        var rows = new List<StudyRow>();
+        foreach (var size in cells.GroupBy(c => c.TrainRows).OrderBy(g => g.Key))
+        {
+            var byMethod = size.GroupBy(c => c.Result.Method).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var (method, group) in byMethod.OrderBy(kv => order.IndexOf(kv.Key) is var i && i >= 0 ? i : int.MaxValue).ThenBy(kv => kv.Key))
+            {
+                var metric = group[0].Result.Metrics.Keys.First();
+                var scores = group.Select(c => c.Result.Metrics.GetValueOrDefault(metric)).ToList();
+                PairedDifference? Against(string reference) => method == reference || !byMethod.TryGetValue(reference, out var refs) ? null
+                    : ExampleScores.Compare(Dirs(group), Dirs(refs), metric);
+                rows.Add(new StudyRow(size.Key, method, metric, scores.Average(), Sd(scores), group.Count, Against(LayoutChoice.Baseline),
+                    Against(Internalizer.QueryOnly), group.Average(c => c.Result.TrainSeconds), group.Average(c => (double)c.Result.TrainTokens)));
+            }
+        }
+        return new StudyTable(rows, basePerplexity);
+    }
+
+    static IReadOnlyDictionary<int, string> Dirs(IEnumerable<StudyCell> cells) =>
+        cells.GroupBy(c => c.Result.Seed).ToDictionary(g => g.Key, g => g.First().Directory);
+
+    static double? Sd(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return null;
+        var mean = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1));
+    }
+
+    public IReadOnlyList<string[]> Cells() => Rows.Select(r => new[]
+    {
+        r.TrainRows.ToString(CultureInfo.InvariantCulture), r.Method, r.Metric,
+        $"{F(r.Mean)}{(r.Sd is { } sd ? " ± " + F(sd) : "")} ({r.Seeds})", Interval(r.VsFullPrompt), Interval(r.VsQueryOnly),
+        r.VsQueryOnly?.Verdict ?? "", F(r.TrainSeconds, "0"), F(r.TrainTokens, "0"),
+    }).ToList();
+
+    /// <summary>"+3.3 [−1.7, +8.3]", or "" when there is nothing to compare with.</summary>
+    public static string Interval(PairedDifference? d) => d is null ? "" : $"{Signed(d.Mean)} [{Signed(d.Lower)}, {Signed(d.Upper)}]";
+
+    /// <summary>The line every study table carries about its base model.</summary>
+    public string BaseLine => HeldOutPerplexity.Describe(Base);
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder().AppendLine($"_{BaseLine}_").AppendLine()
+            .AppendLine("| " + string.Join(" | ", Columns) + " |").AppendLine("|" + string.Concat(Columns.Select(_ => "---|")));
+        foreach (var row in Cells()) sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        sb.AppendLine().AppendLine("Δ: the row's mean minus the reference row's, over the same dev rows and seeds; 95% paired bootstrap interval " +
+            $"({PairedBootstrap.DefaultResamples:N0} resamples of seeds and rows, seed {PairedBootstrap.DefaultSeed}). " +
+            "\"better\"/\"worse\" only where the interval excludes zero.");
+        return sb.ToString();
+    }
+
+    public string ToCsv()
+    {
+        string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        var sb = new StringBuilder().AppendLine(string.Join(",", Columns.Select(Csv)));
+        foreach (var row in Cells()) sb.AppendLine(string.Join(",", row.Select(Csv)));
+        return sb.ToString();
+    }
+
+    /// <summary>summary.md, summary.csv and run.json (config, commit, machine, date) into <paramref name="dir"/>, atomically.</summary>
+    public void Write(string dir, IReadOnlyDictionary<string, object?> config)
+    {
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.md"), ToMarkdown());
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.csv"), ToCsv());
+        AtomicFile.WriteAllText(Path.Combine(dir, "run.json"), RunProvenance.Capture(config).ToJson());
+    }
+
+    static string F(double v, string format = "0.0") => v.ToString(format, CultureInfo.InvariantCulture);
+    static string Signed(double v) => (v >= 0 ? "+" : "−") + F(Math.Abs(v));
+}
