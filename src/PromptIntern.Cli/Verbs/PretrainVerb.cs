@@ -57,6 +57,9 @@ public sealed class PretrainVerb : IVerb
             var modelDir = Path.Combine(run, "model");
             lm.Save(modelDir);
             ModelCli.PrintSummary(summary, modelDir);
+            var heldOut = HeldOutPerplexity.Measure(lm, HeldOutPerplexity.DevDocuments(KitPaths.Data), HeldOutPerplexity.DevSplits);
+            heldOut.Write(modelDir);
+            AnsiConsole.MarkupLine(Markup.Escape($"{HeldOutPerplexity.Describe(heldOut)} Wrote {Path.Combine(modelDir, HeldOutPerplexity.FileName)}"));
             AnsiConsole.MarkupLine($"metrics: {Markup.Escape(Path.Combine(run, TrainingLoop.MetricsFile))}");
             return 0;
         });

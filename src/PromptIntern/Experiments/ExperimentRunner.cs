@@ -186,7 +186,7 @@ public sealed class ExperimentRunner(ReproducePreset preset, string experimentsR
         ResultsWriter.Write(Path.Combine(ExperimentsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
                 ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
-                ["model_sha256"] = ModelSha256, ["seed"] = seed, ["max_new_tokens"] = options.MaxNewTokens, ["eval_rows"] = setup.Eval.Count, ["deterministic_training"] = DeterministicTraining,
+                ["model_sha256"] = ModelSha256, ["base_heldout"] = HeldOutPerplexity.Read(ModelDirectory), ["seed"] = seed, ["max_new_tokens"] = options.MaxNewTokens, ["eval_rows"] = setup.Eval.Count, ["deterministic_training"] = DeterministicTraining,
                 ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
         return result;
     }

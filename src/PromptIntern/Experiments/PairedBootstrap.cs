@@ -6,6 +6,11 @@ public sealed record PairedDifference(double Mean, double Lower, double Upper, i
 {
     public int Sign => Lower > 0 ? 1 : Upper < 0 ? -1 : 0;
 
+    /// <summary>"+3.3 [−1.7, +8.3]": the mean difference and its interval, signed, one decimal.</summary>
+    public string Interval => $"{Signed(Mean)} [{Signed(Lower)}, {Signed(Upper)}]";
+
+    static string Signed(double v) => (v >= 0 ? "+" : "−") + Math.Abs(v).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>"better", "worse" or "no clear difference", read from the interval.</summary>
     public string Verdict => Sign switch { 1 => "better", -1 => "worse", _ => "no clear difference" };
 }

@@ -20,25 +20,35 @@ public static class ResultsReport
         {
             var inPreset = results.Where(r => r.Preset == preset).ToList();
             saveTable(preset, ResultsTable.From(inPreset).Rows);
+            var intervals = FullPromptDifferences.Compute(inPreset.Select(r => (r, provenance[r.Id].Directory)).ToList());
             // Newest base model first: a later run of the same preset supersedes, the earlier stays for comparison.
             foreach (var model in inPreset.GroupBy(r => r.Model).OrderByDescending(g => g.Max(r => provenance.GetValueOrDefault(r.Id)?.Date ?? "")))
             {
                 var table = ResultsTable.From(model);
                 sb.AppendLine($"#### Preset `{preset}`, base model `{model.Key}` (dev splits)").AppendLine();
                 sb.AppendLine(RunLine(model.Select(r => provenance.GetValueOrDefault(r.Id)).OfType<RowProvenance>().ToList())).AppendLine();
-                sb.AppendLine("| task | method | metric | ours ± sd (seeds) | paper (GPT-4) | input tok/query | token reduction | latency ms (b=1) | speed-up (b=1) | batched speed-up | cost / 1M queries | cost saving |");
-                sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                sb.AppendLine($"_{Training.HeldOutPerplexity.Describe(FullPromptDifferences.BasePerplexity(provenance[model.First().Id].Directory, model.Key))}_").AppendLine();
+                sb.AppendLine("| task | method | metric | ours ± sd (seeds) | Δ vs full prompt [95% CI] | paper (GPT-4) | input tok/query | token reduction | latency ms (b=1) | speed-up (b=1) | batched speed-up | cost / 1M queries | cost saving |");
+                sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 foreach (var r in table.Rows)
-                    sb.AppendLine($"| {r.Task} | {r.Method} | {r.Headline} | {F(r.Score)}{(r.ScoreSd is { } sd ? " ± " + F(sd) : "")} ({r.Seeds}) | {F(r.PaperScore)} | {F(r.InputTokens)} | {Pct(r.TokenReductionPct)} | {F(r.LatencyMs)} | {Times(r.Speedup)} | {Times(r.BatchedSpeedup)} | ${F(r.CostPerMillion, "0")} | {Pct(r.CostSavingPct)} |");
+                    sb.AppendLine($"| {r.Task} | {r.Method} | {r.Headline} | {F(r.Score)}{(r.ScoreSd is { } sd ? " ± " + F(sd) : "")} ({r.Seeds}) | {Interval(intervals.GetValueOrDefault((r.Task, r.Method, r.Preset, r.Model)))} | {F(r.PaperScore)} | {F(r.InputTokens)} | {Pct(r.TokenReductionPct)} | {F(r.LatencyMs)} | {Times(r.Speedup)} | {Times(r.BatchedSpeedup)} | ${F(r.CostPerMillion, "0")} | {Pct(r.CostSavingPct)} |");
                 sb.AppendLine();
             }
         }
+        if (sb.Length > 0) sb.AppendLine(IntervalNote).AppendLine();
         if (sb.Length == 0) sb.AppendLine("No finished experiments under results/ yet: run `./promptintern reproduce`.");
         sb.AppendLine(provenanceLine);
         return sb.ToString();
     }
 
-    sealed record RowProvenance(string Commit, bool Dirty, string Date, string Device, string? Attention);
+    sealed record RowProvenance(string Commit, bool Dirty, string Date, string Device, string? Attention, string Directory);
+
+    const string IntervalNote = "Δ vs full prompt: the row's mean minus the full-prompt row's over the same dev rows and seeds, with a 95% paired " +
+        "bootstrap interval (seeds and rows resampled; BLEU rows compare mean sentence BLEU); a row is better or worse than the full prompt " +
+        "only where the interval excludes zero.";
+
+    /// <summary>"+1.2 [−0.4, +2.9] better" style cell; empty without an interval.</summary>
+    static string Interval(PairedDifference? d) => d is null ? "" : d.Interval + (d.Sign == 0 ? "" : " " + d.Verdict);
 
     static string RunLine(IReadOnlyList<RowProvenance> rows)
     {
@@ -95,7 +105,7 @@ public static class ResultsReport
                 var config = Path.Combine(Path.GetDirectoryName(path)!, "config.json");
                 var dirty = File.Exists(config) && IsDirty(config);
                 return (Result: result, Run: new RowProvenance(Text(root, "commit") is { Length: > 0 } commit ? commit : "unknown", dirty, Text(root, "date_utc"), device,
-                    AttentionOrder(machine, gpu is not null)));
+                    AttentionOrder(machine, gpu is not null), Path.GetDirectoryName(path)!));
             });
             if (row is not { } r) continue;
             results.Add(r.Result);

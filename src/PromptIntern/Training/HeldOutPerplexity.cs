@@ -22,6 +22,10 @@ public sealed record HeldOutPerplexity(
 {
     public const string FileName = "heldout.json";
 
+    /// <summary>Window and token cap of the kit's measurements: one setting for every base, so their numbers compare.</summary>
+    public const int DefaultWindow = 512;
+    public const long DefaultMaxTokens = 65_536;
+
     /// <summary>What the default held-out text is, as recorded in the file.</summary>
     public const string DevSplits = "the nl2bash, mbpp and nl2formula dev splits rendered as query/answer documents";
 
@@ -52,8 +56,8 @@ public sealed record HeldOutPerplexity(
 
     /// <summary>Mean next-token loss over consecutive, non-overlapping windows of the documents' token stream (documents joined
     /// BOS … EOS, as pretraining joins them), at most <paramref name="maxTokens"/> tokens; perplexity = e^loss.</summary>
-    public static HeldOutPerplexity Measure(CausalLanguageModel lm, IEnumerable<string> documents, string heldOut, int window = 512,
-        long maxTokens = 262_144, int batch = 8)
+    public static HeldOutPerplexity Measure(CausalLanguageModel lm, IEnumerable<string> documents, string heldOut, int window = DefaultWindow,
+        long maxTokens = DefaultMaxTokens, int batch = 8)
     {
         window = Math.Min(window, lm.Config.MaxSeqLen);
         var stream = PretrainBatches.Tokenize(documents, lm.Tokenizer);

@@ -56,8 +56,7 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
         r.VsQueryOnly?.Verdict ?? "", F(r.TrainSeconds, "0"), F(r.TrainTokens, "0"),
     }).ToList();
 
-    /// <summary>"+3.3 [−1.7, +8.3]", or "" when there is nothing to compare with.</summary>
-    public static string Interval(PairedDifference? d) => d is null ? "" : $"{Signed(d.Mean)} [{Signed(d.Lower)}, {Signed(d.Upper)}]";
+    static string Interval(PairedDifference? d) => d?.Interval ?? "";
 
     /// <summary>The line every study table carries about its base model.</summary>
     public string BaseLine => HeldOutPerplexity.Describe(Base);
@@ -90,5 +89,4 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
     }
 
     static string F(double v, string format = "0.0") => v.ToString(format, CultureInfo.InvariantCulture);
-    static string Signed(double v) => (v >= 0 ? "+" : "−") + F(Math.Abs(v));
 }

@@ -70,4 +70,35 @@ public class ResultsTableTests
         Assert.Equal(["full-nl2bash-full-prompt-nano-s1337", "full-nl2bash-promptintern-nano-s1337"],
             ResultsReport.MeasuredFlashFirst(root).Select(r => r.Id).Order());
     }
+
+    [Fact]
+    public void Report_GivesEachRowItsPairedIntervalAgainstTheFullPrompt_AndTheBasesPerplexity()
+    {
+        var root = TempDir();
+        void Write(ExperimentResult r, double[] sentenceBleu, object? heldout = null)
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root, r.Id)).FullName;
+            File.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["result"] = r, ["commit"] = "0123456789abcdef", ["date_utc"] = "2026-11-27T10:00:00Z", ["machine"] = new { cpu = "x", gpus = Array.Empty<string>() },
+            }));
+            File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(new { commit = "0123456789abcdef", config = new { base_heldout = heldout } }));
+            File.WriteAllLines(Path.Combine(dir, "predictions.jsonl"),
+                sentenceBleu.Select((b, i) => JsonSerializer.Serialize(new { id = $"r{i}", scores = new { sentence_bleu = b } })));
+        }
+        var heldout = new PromptIntern.Training.HeldOutPerplexity(21.5, Math.Log(21.5), 4096, 512, "dev splits");
+        Write(Result("full-prompt", 1337, 10, 40), [10, 10, 10, 10], heldout);
+        Write(Result("query-only", 1337, 30, 10), [30, 30, 30, 30], heldout);
+        Write(Result("promptintern", 1337, 11, 10), [0, 20, 10, 14], heldout);
+        Write(Result("full-prompt", 1337, 10, 40, "other"), [10, 10, 10, 10]);
+        Write(Result("query-only", 1337, 30, 10, "other"), [30, 30, 30, 30]);
+
+        var section = ResultsReport.Write(root, "provenance", (_, _) => { });
+
+        Assert.Contains("| Δ vs full prompt [95% CI] |", section);
+        Assert.Contains("| nl2bash | query-only | BLEU | 30.0 (1) | +20.0 [+20.0, +20.0] better |", section);
+        Assert.Matches(@"\| nl2bash \| promptintern \| BLEU \| 11\.0 \(1\) \| \+1\.0 \[−[0-9.]+, \+[0-9.]+\] \|", section);
+        Assert.Contains("_Base model's held-out perplexity: 21.50 (4,096 tokens of dev splits, 512-token windows)._", section);
+        Assert.Contains("_Base model's held-out perplexity: not measured._", section);
+    }
 }
