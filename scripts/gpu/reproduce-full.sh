@@ -4,7 +4,7 @@
 # labelled by this folder name, so a base with other weights never shares result folders with another) — on
 # 4,096-token sequences (8 × 4,096 tokens a step, as many tokens as 32 × 1,024), so that the full
 # prompts the fine-tuning sees (up to 4,096 tokens) use positions the base saw in pretraining — then works down a grid
-# file (default scripts/gpu/grid-full.txt: "task methods first-seed seeds" per line, in priority order) with
+# file (default scripts/gpu/grid-full.txt: "task methods first-seed seeds [train-rows]" per line, in priority order) with
 # `reproduce --preset full --grid` until REPRO_SECONDS (default 480) have passed, and returns the workspace's experiment
 # folders (artifacts/gpu-workspace/experiments, to unpack into results/experiments) as $OUT/results.tar.gz plus the logs.
 # Finished experiments are skipped and interrupted training resumes from the workspace, so on a warm machine the same

@@ -41,6 +41,8 @@ public sealed class ReproduceVerb : IVerb
             var p = ReproducePreset.Get(r.GetValue(preset)!);
             p = p with
             {
+                // Another training-set size is another table: the preset's name says the size, so the report never averages sizes.
+                Name = r.GetValue(trainRows) is { } n && n != p.TrainRows ? $"{p.Name}-n{(n == 0 ? "all" : n)}" : p.Name,
                 TrainRows = r.GetValue(trainRows) ?? p.TrainRows,
                 // The preset's row cap is for the dev split; another eval file is used whole unless --eval-rows says otherwise.
                 EvalRows = r.GetValue(evalRows) ?? (r.GetValue(evalFile) is null ? p.EvalRows : 0), Epochs = r.GetValue(epochs) ?? p.Epochs,

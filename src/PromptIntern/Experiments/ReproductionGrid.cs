@@ -3,10 +3,11 @@ using PromptIntern.Data;
 
 namespace PromptIntern.Experiments;
 
-/// <summary>One line of a grid file: a task, its methods, the first seed and the number of seeds.</summary>
-public sealed record GridLine(string Task, IReadOnlyList<string> Methods, int FirstSeed, int Seeds);
+/// <summary>One line of a grid file: a task, its methods, the first seed, the number of seeds and, optionally, the train rows
+/// (another training-set size runs as preset "&lt;preset&gt;-n&lt;rows&gt;", its own table in the report).</summary>
+public sealed record GridLine(string Task, IReadOnlyList<string> Methods, int FirstSeed, int Seeds, int? TrainRows = null);
 
-/// <summary>A reproduction grid: lines "task methods first-seed seeds" in priority order ('#' starts a comment), worked down
+/// <summary>A reproduction grid: lines "task methods first-seed seeds [train-rows]" in priority order ('#' starts a comment), worked down
 /// by <see cref="Run"/> until a deadline, e.g. one GPU call's time. Finished experiments are skipped, so a repeated call
 /// continues where the last one stopped.</summary>
 public static class ReproductionGrid
@@ -22,7 +23,7 @@ public static class ReproductionGrid
             var text = raw.Split('#')[0].Trim();
             if (text.Length == 0) continue;
             var f = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length != 4) throw new DataFormatException(path, n, "line", $"expected 'task methods first-seed seeds', got {f.Length} fields");
+            if (f.Length is < 4 or > 5) throw new DataFormatException(path, n, "line", $"expected 'task methods first-seed seeds [train-rows]', got {f.Length} fields");
             string task;
             try { task = TaskName.Parse(f[0]); }
             catch (ArgumentException e) { throw new DataFormatException(path, n, "task", e.Message); }
@@ -33,7 +34,11 @@ public static class ReproductionGrid
                 throw new DataFormatException(path, n, "first-seed", $"'{f[2]}' is not a seed");
             if (!int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var seeds) || seeds < 1)
                 throw new DataFormatException(path, n, "seeds", $"'{f[3]}' is not a positive count");
-            lines.Add(new GridLine(task, methods, first, seeds));
+            int? rows = null;
+            if (f.Length == 5)
+                rows = int.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0 ? r
+                    : throw new DataFormatException(path, n, "train-rows", $"'{f[4]}' is not a positive row count");
+            lines.Add(new GridLine(task, methods, first, seeds, rows));
         }
         return lines;
     }
@@ -49,7 +54,10 @@ public static class ReproductionGrid
             if (stopAfter is { } t && DateTime.UtcNow >= t) break;
             runs.Add(Reproduction.Run(options with
             {
-                Preset = options.Preset with { Tasks = [line.Task], Methods = line.Methods }, FirstSeed = line.FirstSeed, Seeds = line.Seeds,
+                Preset = line.TrainRows is { } rows
+                    ? options.Preset with { Tasks = [line.Task], Methods = line.Methods, Name = $"{options.Preset.Name}-n{rows}", TrainRows = rows }
+                    : options.Preset with { Tasks = [line.Task], Methods = line.Methods },
+                FirstSeed = line.FirstSeed, Seeds = line.Seeds,
             }, progress));
         }
         return runs;
