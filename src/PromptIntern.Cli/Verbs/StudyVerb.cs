@@ -26,9 +26,15 @@ public sealed class StudyVerb : IVerb
         var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3 };
         var outDir = new Option<string?>("--out") { Description = "output folder [default: results/when-it-pays/<task name>]" };
         var runs = new Option<string?>("--runs") { Description = "checkpoints folder (resumable) [default: runs/when-it-pays/<task name>]" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (bf16)", DefaultValueFactory = _ => "cpu" };
+        var includeResults = new Option<string[]>("--include-results")
+        {
+            Description = "more result folders whose cells join the summary (e.g. an `internalize` run of the same task and settings)", AllowMultipleArgumentsPerToken = true,
+        };
+        var readme = new Option<string?>("--readme") { Description = "also write the findings into this Markdown file, between <!-- findings:begin --> and <!-- findings:end -->" };
         var summarizeOnly = new Option<bool>("--summarize-only") { Description = "only rebuild summary.md/csv from the finished cells under --out" };
         var cmd = new Command("study", "when does internalization pay: training-set sizes × methods × seeds on your task, with paired bootstrap intervals");
-        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, outDir, runs, summarizeOnly })
+        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, summarizeOnly })
             cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
@@ -38,7 +44,7 @@ public sealed class StudyVerb : IVerb
             StudyTable table;
             if (r.GetValue(summarizeOnly))
             {
-                table = DataEfficiencyStudy.Summarize(Path.Combine(output, "results"), modelDir);
+                table = DataEfficiencyStudy.Summarize([Path.Combine(output, "results"), .. (r.GetValue(includeResults) ?? []).Select(Path.GetFullPath)], modelDir);
                 AtomicFile.WriteAllText(Path.Combine(output, "summary.md"), table.ToMarkdown());
                 AtomicFile.WriteAllText(Path.Combine(output, "summary.csv"), table.ToCsv());
             }
@@ -56,7 +62,7 @@ public sealed class StudyVerb : IVerb
                     Preset = InternalizeOptions.DefaultPreset with
                     {
                         Name = "study", Model = r.GetValue(model)!, EvalRows = r.GetValue(evalRows), Epochs = r.GetValue(epochs), LearningRate = r.GetValue(lr),
-                        LatencyQueries = 2,
+                        LatencyQueries = 2, Device = r.GetValue(device)!, Precision = r.GetValue(device) == "cuda" ? "bf16" : "fp32",
                     },
                     ModelDirectory = modelDir, OutputDirectory = output,
                     RunsRoot = Path.GetFullPath(r.GetValue(runs) ?? Path.Combine(KitPaths.Root, "runs", "when-it-pays", task.Name)),
@@ -71,6 +77,7 @@ public sealed class StudyVerb : IVerb
                         CliConsole.Out.MarkupLine(Markup.Escape($"{DateTime.UtcNow:HH:mm:ss} {p.Phase}"));
                     }));
             }
+            if (r.GetValue(readme) is { } readmePath) ReadmeSection.Replace(readmePath, "findings", table.Findings(task.Name));
             CliTable.Print($"{task.Name}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
             return 0;

@@ -34,18 +34,26 @@ public static class DataEfficiencyStudy
         return table;
     }
 
-    /// <summary>Every finished cell under <paramref name="resultsDirectory"/> as a table: one row per (train rows used, method).</summary>
-    public static StudyTable Summarize(string resultsDirectory, string? modelDirectory = null)
+    /// <summary>Every finished cell under <paramref name="resultsDirectory"/> (those <paramref name="include"/> keeps; e.g. one
+    /// task and base among reproduce results of several training-set sizes) as a table: one row per (train rows used, method).</summary>
+    public static StudyTable Summarize(string resultsDirectory, string? modelDirectory = null, Func<ExperimentResult, bool>? include = null) =>
+        Summarize([resultsDirectory], modelDirectory, include);
+
+    /// <summary>The same over several folders (e.g. a study's cells and an `internalize` run of the same task and settings).</summary>
+    public static StudyTable Summarize(IReadOnlyList<string> resultsDirectories, string? modelDirectory = null, Func<ExperimentResult, bool>? include = null)
     {
         var cells = new List<StudyCell>();
-        if (Directory.Exists(resultsDirectory))
-            foreach (var metrics in Directory.EnumerateFiles(resultsDirectory, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                if (ResultsTable.LoadResult(metrics) is { } result)
-                {
-                    var dir = Path.GetDirectoryName(metrics)!;
-                    cells.Add(new StudyCell(TrainRowsUsed(Path.Combine(dir, "config.json")), result, dir));
-                }
-        return StudyTable.From(cells, modelDirectory == null ? null : HeldOutPerplexity.Read(modelDirectory));
+        foreach (var metrics in resultsDirectories.Where(Directory.Exists)
+                     .SelectMany(d => Directory.EnumerateFiles(d, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)))
+            if (ResultsTable.LoadResult(metrics) is { } result && (include?.Invoke(result) ?? true))
+            {
+                var dir = Path.GetDirectoryName(metrics)!;
+                cells.Add(new StudyCell(TrainRowsUsed(Path.Combine(dir, "config.json")), result, dir));
+            }
+        // Without a model folder, the base's perplexity as the first cell's config recorded it.
+        var basePerplexity = modelDirectory != null ? HeldOutPerplexity.Read(modelDirectory)
+            : cells.FirstOrDefault() is { } first ? FullPromptDifferences.BasePerplexity(first.Directory, first.Result.Model) : null;
+        return StudyTable.From(cells, basePerplexity);
     }
 
     /// <summary>Train rows the cell trained on, as its config.json records them (the first stage's examples).</summary>

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace PromptIntern.Tests.Notebooks;
 
-/// <summary>The numbered notebooks 00–08 (one paper section each, then your own task) are committed, and each runs to the end on the quick
+/// <summary>The numbered notebooks 00–09 (one paper section each, then your own task and when internalization pays) are committed, and each runs to the end on the quick
 /// preset and exports something (outputs are not written back; exports go to a temp folder).</summary>
 public sealed class KitNotebooksTests
 {
@@ -15,7 +15,7 @@ public sealed class KitNotebooksTests
     [
         "00-setup-and-data.ipynb", "01-template-compression.ipynb", "02-few-shot-absorption.ipynb", "03-progressive-schedules.ipynb",
         "04-main-results.ipynb", "05-ablations.ipynb", "06-latency-and-cost.ipynb", "07-bring-your-own-model.ipynb",
-        "08-your-own-task.ipynb",
+        "08-your-own-task.ipynb", "09-when-it-pays.ipynb",
     ];
 
     public static TheoryData<string> Notebooks() => new(Expected);
