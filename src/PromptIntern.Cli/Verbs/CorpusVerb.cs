@@ -62,7 +62,8 @@ public sealed class CorpusVerb : IVerb
 /// <summary>The corpus source options shared by `corpus build` and `tokenizer train`.</summary>
 internal sealed class CorpusSourceOptions
 {
-    Option<string> _data = null!, _man = null!, _python = null!;
+    Option<string> _data = null!, _man = null!, _python = null!, _packages = null!;
+    Option<long> _packageBytes = null!;
     Option<int> _seed = null!;
 
     public static CorpusSourceOptions Create()
@@ -74,6 +75,12 @@ internal sealed class CorpusSourceOptions
             _man = new Option<string>("--man-root") { Description = "Man page root, or 'none'", DefaultValueFactory = _ => here.ManPageRoot ?? "none" },
             _python = new Option<string>("--python-root") { Description = "Python standard library folder, or 'none'", DefaultValueFactory = _ => here.PythonLibRoot ?? "none" },
             _seed = new Option<int>("--seed") { Description = "Seed for file selection and document order", DefaultValueFactory = _ => here.Seed },
+            _packages = new Option<string>("--package-roots")
+            {
+                Description = "Comma-separated folders whose Python and shell sources Debian packages installed (e.g. /usr/lib/python3/dist-packages,/usr/share,/usr/bin), licences per package; 'none' leaves them out",
+                DefaultValueFactory = _ => "none",
+            },
+            _packageBytes = new Option<long>("--package-bytes") { Description = "Budget of UTF-8 bytes for the package sources (within --max-bytes)", DefaultValueFactory = _ => here.PackageSourceBytes },
         };
     }
 
@@ -85,6 +92,8 @@ internal sealed class CorpusSourceOptions
         c.Options.Add(_man);
         c.Options.Add(_python);
         c.Options.Add(_seed);
+        c.Options.Add(_packages);
+        c.Options.Add(_packageBytes);
     }
 
     public PretrainCorpusOptions Read(ParseResult parse)
@@ -96,6 +105,8 @@ internal sealed class CorpusSourceOptions
             ManPageRoot = OrNull(parse.GetValue(_man)),
             PythonLibRoot = OrNull(parse.GetValue(_python)),
             Seed = parse.GetValue(_seed),
+            PackageSourceRoots = OrNull(parse.GetValue(_packages))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            PackageSourceBytes = parse.GetValue(_packageBytes),
         };
     }
 }

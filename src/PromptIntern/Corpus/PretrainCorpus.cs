@@ -76,6 +76,9 @@ public static class PretrainCorpus
 
         long manBudget = (long)(budget.Left * o.ManPageShare);
         sources.Add(AddManPages(o, docs, budget, manBudget, progress, cancel));
+        // Opt-in, so the default corpus (and the bases pretrained on it) stays as it was.
+        if (o.PackageSourceRoots.Count > 0)
+            sources.Add(PackageSources.Add(o, docs, budget, Math.Min(o.PackageSourceBytes, budget.Left), progress, cancel));
         sources.Add(AddPython(o, docs, budget, budget.Left, progress, cancel));
 
         Shuffle(docs, new Random(o.Seed));
@@ -223,7 +226,7 @@ public static class PretrainCorpus
     }
 
     // Cuts text to at most maxBytes UTF-8 bytes, at the last line break that fits.
-    static string Cap(string text, int maxBytes)
+    internal static string Cap(string text, int maxBytes)
     {
         if (Encoding.UTF8.GetByteCount(text) <= maxBytes) return text;
         int chars = 0, bytes = 0;
@@ -237,10 +240,10 @@ public static class PretrainCorpus
         return cut > 0 ? text[..(cut + 1)] : text[..chars];
     }
 
-    static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    internal static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     // Items in ordinal order, then a shuffle seeded by the corpus seed and the source name.
-    static List<T> Shuffled<T>(IEnumerable<T> items, int seed, string source)
+    internal static List<T> Shuffled<T>(IEnumerable<T> items, int seed, string source)
     {
         var list = items.ToList();
         Shuffle(list, new Random(unchecked(seed * 31 + StableHash(source))));
@@ -267,7 +270,7 @@ public static class PretrainCorpus
         }
     }
 
-    sealed class Budget(long max)
+    internal sealed class Budget(long max)
     {
         public long Used { get; private set; }
         public long Left => max - Used;

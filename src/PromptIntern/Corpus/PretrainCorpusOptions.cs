@@ -16,6 +16,13 @@ public sealed record PretrainCorpusOptions
     /// <summary>A Python standard library folder (e.g. /usr/lib/python3.11), or null to leave it out.</summary>
     public string? PythonLibRoot { get; init; }
 
+    /// <summary>Folders whose Python modules and shell scripts Debian packages installed (e.g. /usr/lib/python3/dist-packages,
+    /// /usr/share, /usr/bin), credited per package like the man pages; empty (the default) leaves them out.</summary>
+    public IReadOnlyList<string> PackageSourceRoots { get; init; } = [];
+
+    /// <summary>UTF-8 bytes the package sources may take, before the Python standard library fills the rest.</summary>
+    public long PackageSourceBytes { get; init; } = 6_000_000;
+
     /// <summary>dpkg's file lists and the docs folder with each package's copyright file, for the license record.</summary>
     public string DpkgInfoDir { get; init; } = "/var/lib/dpkg/info";
     public string DocRoot { get; init; } = "/usr/share/doc";
