@@ -56,6 +56,10 @@ public class DataEfficiencyStudyTests
         Assert.Equal(3, pi.VsQueryOnly.Rows);
         Assert.Contains("12.50", table.ToMarkdown());
         Assert.Contains("+50.0 [", table.ToMarkdown());
+        // The README findings are generated from the same rows.
+        var findings = table.Findings("t");
+        Assert.Contains("- 3 rows, promptintern: EM 66.7 vs query-only 50.0 over 2 paired seed(s) × 3 dev rows: Δ +50.0 [", findings);
+        Assert.Contains("12.50", findings);
     }
 
     static void Cell(string root, string method, int seed, int trainRows, Dictionary<string, double> correct)
