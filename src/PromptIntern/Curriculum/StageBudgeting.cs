@@ -17,7 +17,7 @@ public static class StageBudgeting
         var answers = curriculum.Stages[0].Items.Select(i => i.Answer).ToList();
         var reference = budget.Reference!;
         var stageTokens = curriculum.Stages.Select(s => TokensPerEpoch(s.Items.Select(i => (i.Prompt, i.Answer)), tokenizer, maxSeqLength)).ToList();
-        long referenceTokens = TokensPerEpoch(train.Select((e, j) => (curriculum.Prompt(e, reference.TemplateRate, reference.Shots), answers[j])),
+        long referenceTokens = TokensPerEpoch(train.Select((e, j) => (curriculum.Prompt(e, reference.KeepRate, reference.Shots), answers[j])),
             tokenizer, maxSeqLength);
         return curriculum.WithStageEpochs(budget.StageEpochs(curriculum.Plan, stageTokens, referenceTokens));
     }

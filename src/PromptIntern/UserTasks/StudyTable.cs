@@ -81,7 +81,7 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
         var sb = new StringBuilder();
         sb.AppendLine(compared.Count == 0 ? $"No {task} cell has a query-only partner yet."
             : wins.Count == 0
-                ? $"On {task}, no internalization method beat query-only fine-tuning at any training-set size measured " +
+                ? $"On {task}, no method beat query-only fine-tuning at any training-set size measured " +
                   $"({string.Join(", ", compared.Select(r => r.TrainRows).Distinct())} rows; {compared.Max(r => r.Seeds)} seed(s) at most): " +
                   $"{compared.Count(r => r.VsQueryOnly!.Sign < 0)} of {compared.Count} comparisons are worse, the rest have intervals that include zero."
                 : $"On {task}, beating query-only fine-tuning (95% interval above zero): " +

@@ -34,7 +34,7 @@ public class PackageSourcesTests
         };
         var (docs, manifest) = PretrainCorpus.Build(options);
 
-        Assert.Equal(["pkg" + module, "pkg" + script], docs.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "pkg" + module, "pkg" + script }.Order(StringComparer.Ordinal), docs.Select(d => d.Id).Order(StringComparer.Ordinal));
         Assert.All(docs, d => Assert.Equal(("debian-package-sources", "MIT"), (d.Source, d.License)));
         var source = manifest.Sources.Single(s => s.Name == "debian-package-sources");
         Assert.Equal("tool", Assert.Single(source.Packages!).Package);
