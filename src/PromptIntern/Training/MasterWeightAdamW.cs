@@ -90,28 +90,13 @@ public sealed class MasterWeightAdamW : ITrainingOptimizer
             foreach (var x in g) x.mul_(coef.to(x.dtype));
         }
         _step++;
-        double bc1 = 1 - Math.Pow(_beta1, _step), bc2 = 1 - Math.Pow(_beta2, _step);
-        // Scalars made explicitly and kept alive across the native calls (see SafeAdamW for the crash implicit ones cause).
-        using var shrink = (1 - lr * _weightDecay).ToScalar();
-        using var beta1 = _beta1.ToScalar();
-        using var oneMinusBeta1 = (1 - _beta1).ToScalar();
-        using var beta2 = _beta2.ToScalar();
-        using var oneMinusBeta2 = (1 - _beta2).ToScalar();
-        using var sqrtBc2 = Math.Sqrt(bc2).ToScalar();
-        using var eps = Eps.ToScalar();
-        using var minusStep = (-lr / bc1).ToScalar();
+        using var update = new AdamWUpdate(lr, _beta1, _beta2, Eps, _weightDecay);
         using var one = 1.ToScalar();
         for (int i = 0; i < _masters.Count; i++)
         {
-            var p = _masters[i];
             _steps[i].add_(one);
-            if (_parameters[i].dim() >= 2 && _weightDecay != 0) p.mul_(shrink);
-            _expAvg[i].mul_(beta1).add_(g[i], alpha: oneMinusBeta1);
-            _expAvgSq[i].mul_(beta2).addcmul_(g[i], g[i], value: oneMinusBeta2);
-            using var denom = _expAvgSq[i].sqrt();
-            denom.div_(sqrtBc2).add_(eps);
-            p.addcdiv_(_expAvg[i], denom, value: minusStep);
-            if (_separate) _parameters[i].copy_(p);
+            update.Apply(_masters[i], g[i], _expAvg[i], _expAvgSq[i], _step, decay: _parameters[i].dim() >= 2 && _weightDecay != 0);
+            if (_separate) _parameters[i].copy_(_masters[i]);
         }
     }
 

@@ -18,31 +18,15 @@ public sealed class SafeAdamW : AdamW
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = (Options)group.Options;
-        double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, eps = options.eps!.Value;
-        double lr = options.LearningRate!.Value, decay = options.weight_decay!.Value;
-        using var keep1 = beta1.ToScalar();
-        using var oneMinusBeta1 = (1 - beta1).ToScalar();
-        using var keep2 = beta2.ToScalar();
-        using var oneMinusBeta2 = (1 - beta2).ToScalar();
-        using var epsilon = eps.ToScalar();
-        using var shrink = (1 - lr * decay).ToScalar();
+        using var update = new AdamWUpdate(options.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value,
+            options.eps!.Value, options.weight_decay!.Value);
         foreach (var param in group.Parameters)
         {
-            var state = (State)_state[param.Handle];
             var grad = param.grad;
             if (grad is null) continue;
+            var state = (State)_state[param.Handle];
             state.step += 1;
-            double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
-            double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
-            using var sqrtCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
-            using var minusStep = (-lr / biasCorrection1).ToScalar();
-
-            param.mul_(shrink);
-            state.exp_avg.mul_(keep1).add_(grad, alpha: oneMinusBeta1);
-            state.exp_avg_sq.mul_(keep2).addcmul_(grad, grad, value: oneMinusBeta2);
-            using var denom = state.exp_avg_sq.sqrt();
-            denom.div_(sqrtCorrection2).add_(epsilon);
-            param.addcdiv_(state.exp_avg, denom, value: minusStep);
+            update.Apply(param, grad, state.exp_avg, state.exp_avg_sq, state.step, decay: options.weight_decay!.Value != 0);
         }
     }, closure);
 }
