@@ -61,7 +61,7 @@ if [[ ! -f "$root/artifacts/corpus/corpus.jsonl.xz" ]]; then
   "$root/promptintern" corpus build --out "$root/artifacts/corpus"
   xz -k -9 "$root/artifacts/corpus/corpus.jsonl"
 fi
-# A larger corpus for a stronger base (issue 22), on request: the same sources plus the Python and shell sources Debian
+# A larger corpus for a stronger base, on request: the same sources plus the Python and shell sources Debian
 # packages installed under CORPUS_PACKAGE_ROOTS (comma-separated, e.g. /usr/lib/python3/dist-packages,/usr/share,/usr/bin),
 # 6 MB more text (about 1 MiB as xz here), licences per package in its manifest. Pretrain on it with
 # NANO_CORPUS=artifacts/corpus-pkg/corpus.jsonl.xz NANO_NAME=nano4k-pkg (and NANO_STEPS for longer).

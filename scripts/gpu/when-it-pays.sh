@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Device-machine job for issue 22 (when does internalization pay): reproduce-full.sh with grid-when-it-pays.txt, after
+# Device-machine job for the study of when internalization pays: reproduce-full.sh with grid-when-it-pays.txt, after
 # seeding its workspace with the committed rows of the nano base an H100's deterministic pretrain reproduces
 # (nano4k-d7529931), so those are reused instead of retrained. Rows of any other base are simply not matched.
 # Two calls of ~540 s on a warm machine are expected to finish all but the last line (estimates in the grid file);
