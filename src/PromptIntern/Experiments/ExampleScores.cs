@@ -18,18 +18,22 @@ public static class ExampleScores
         var (key, scale) = KeyFor(headline);
         var path = Path.Combine(experimentDir, "predictions.jsonl");
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-        int line = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var (line, text) in Data.JsonlLines.Read(path))
         {
-            line++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            using var doc = JsonDocument.Parse(text);
+            using var doc = ParseRow(path, line, text);
             var row = doc.RootElement;
             if (!row.TryGetProperty("scores", out var s) || !s.TryGetProperty(key, out var v) || !row.TryGetProperty("id", out var id))
                 throw new Data.DataFormatException(path, line, $"scores.{key}", "missing");
             scores[id.GetString()!] = v.GetDouble() * scale;
         }
         return scores;
+    }
+
+    static JsonDocument ParseRow(string path, int line, string text)
+    {
+        try { return JsonDocument.Parse(text); }
+        catch (JsonException e) { throw new Data.DataFormatException(path, line, "(json)", e.Message); }
     }
 
     /// <summary>The paired difference of a method to a reference: experiment folders by seed on each side; seeds present on

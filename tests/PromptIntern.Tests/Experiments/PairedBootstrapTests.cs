@@ -70,4 +70,13 @@ public class PairedBootstrapTests
         Assert.Throws<ArgumentException>(() => PairedBootstrap.Compute(Seeds([1, 2]), Seeds([1, 2], [1, 2])));
         Assert.Throws<ArgumentException>(() => PairedBootstrap.Compute(Seeds([1, 2]), Seeds([1])));
     }
+
+    [Fact]
+    public void ExampleScores_TruncatedPredictionRow_NamesFileAndLine()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("predictions.jsonl", "{\"id\":\"a\",\"scores\":{\"EM\":1}}\n{\"id\":\"b\",\"sco\n");
+        var e = Assert.Throws<PromptIntern.Data.DataFormatException>(() => ExampleScores.Read(dir.Path, "EM"));
+        Assert.Equal((path, 2, "(json)"), (e.File, e.Line, e.Field));
+    }
 }
