@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace PromptIntern.Cli.Verbs;
 
 /// <summary><c>promptintern model info|merge|parity</c>: Hugging Face checkpoints — what one is and what the kit does with it,
-/// LoRA merged into a checkpoint, and parity with transformers on the committed fixtures.</summary>
+/// LoRA merged into a checkpoint, parity with transformers on the committed fixtures, and one large checkpoint in bf16 against a reference.</summary>
 public sealed class ModelVerb : IVerb
 {
     public Command Build()
@@ -17,6 +17,7 @@ public sealed class ModelVerb : IVerb
         cmd.Subcommands.Add(Info());
         cmd.Subcommands.Add(Merge());
         cmd.Subcommands.Add(Parity());
+        cmd.Subcommands.Add(Compare());
         return cmd;
     }
 
@@ -65,14 +66,7 @@ public sealed class ModelVerb : IVerb
         foreach (var o in new Option[] { model, adapter, outDir, dtype }) c.Options.Add(o);
         c.SetAction(p =>
         {
-            var target = p.GetValue(dtype) switch
-            {
-                null => (TorchSharp.torch.ScalarType?)null,
-                "float32" => TorchSharp.torch.ScalarType.Float32,
-                "bfloat16" => TorchSharp.torch.ScalarType.BFloat16,
-                "float16" => TorchSharp.torch.ScalarType.Float16,
-                var d => throw new ArgumentException($"--dtype: '{d}' is not one of float32, bfloat16, float16"),
-            };
+            var target = p.GetValue(dtype) is { } d ? ParseDtype(d, "--dtype") : (TorchSharp.torch.ScalarType?)null;
             var baseDir = p.GetValue(model)!;
             using var lm = CausalLanguageModel.Load(baseDir);
             var lora = LoraAdapter.Load(lm.Model, p.GetValue(adapter)!);
@@ -121,4 +115,45 @@ public sealed class ModelVerb : IVerb
         });
         return c;
     }
+
+    static Command Compare()
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint folder (scripts/gpu/parity-7b.py writes a Llama-2-7B-shaped one)", Required = true };
+        var reference = new Option<string>("--reference") { Description = "Reference path without extension: .safetensors (input_ids, logits_fp32, logits_bf16) and .json (prompts, greedy tokens)", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "cuda" };
+        var dtype = new Option<string>("--dtype") { Description = "bfloat16, float16 or float32: the precision the kit loads and runs in", DefaultValueFactory = _ => "bfloat16" };
+        var outDir = new Option<string>("--out") { Description = "Folder for <name>.json and <name>.md", DefaultValueFactory = _ => Path.Combine(KitPaths.Results, "parity") };
+        var name = new Option<string?>("--name") { Description = "Result file name [default: <model folder>-<dtype>]" };
+        var c = new Command("compare", "Compare the kit with transformers on one checkpoint in reduced precision: logits against bf16 and fp32 references, greedy tokens, load time and memory");
+        foreach (var o in new Option[] { model, reference, device, dtype, outDir, name }) c.Options.Add(o);
+        c.SetAction(p =>
+        {
+            var dir = p.GetValue(model)!;
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--model: no such folder: {dir}");
+            var refPath = p.GetValue(reference)!;
+            foreach (var ext in new[] { ".safetensors", ".json" })
+                if (!File.Exists(refPath + ext)) throw new FileNotFoundException($"--reference: {refPath + ext} does not exist");
+            var type = ParseDtype(p.GetValue(dtype)!, "--dtype");
+            var dev = Devices.Parse(p.GetValue(device)!);
+            var provenance = RunProvenance.Capture(new Dictionary<string, object?> { ["model"] = dir, ["reference"] = refPath, ["device"] = dev.ToString(), ["dtype"] = HfCheckpoint.DtypeName(type) });
+            var result = ReferenceLogitCheck.Run(dir, refPath, dev, type);
+            var output = p.GetValue(outDir)!;
+            var fileName = p.GetValue(name) ?? $"{Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'))}-{HfCheckpoint.DtypeName(type)}";
+            Directory.CreateDirectory(output);
+            var md = ReferenceLogitCheck.ToMarkdown(result, provenance);
+            AtomicFile.WriteAllText(Path.Combine(output, fileName + ".json"), ReferenceLogitCheck.ToJson(result, provenance));
+            AtomicFile.WriteAllText(Path.Combine(output, fileName + ".md"), md);
+            CliConsole.Out.WriteLine(md);
+            return result.WithinTolerance ? 0 : 1;
+        });
+        return c;
+    }
+
+    static TorchSharp.torch.ScalarType ParseDtype(string name, string option) => name switch
+    {
+        "float32" => TorchSharp.torch.ScalarType.Float32,
+        "bfloat16" => TorchSharp.torch.ScalarType.BFloat16,
+        "float16" => TorchSharp.torch.ScalarType.Float16,
+        var d => throw new ArgumentException($"{option}: '{d}' is not one of float32, bfloat16, float16"),
+    };
 }

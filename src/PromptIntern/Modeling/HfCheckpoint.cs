@@ -37,10 +37,10 @@ public static class HfCheckpoint
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Model directory not found: {directory}");
         var config = LlamaConfig.Load(Path.Combine(directory, ConfigFile));
-        var model = new LlamaModel(config);
+        // Built where and as it will run, then filled tensor by tensor: a 7B bf16 checkpoint on the GPU never exists on
+        // the host as a model (fp32 there would be 27 GB), only one stored tensor at a time.
+        var model = LlamaModel.Create(config, device ?? CPU, dtype ?? ScalarType.Float32);
         LoadWeights(model, directory);
-        if (dtype is { } t) model.to(t);
-        if (device is not null) model.to(device);
         return model;
     }
 
