@@ -108,7 +108,7 @@ public sealed class ModelVerb : IVerb
             AtomicFile.WriteAllText(Path.Combine(output, "parity.json"), HfParity.ToJson(report, provenance));
             AtomicFile.WriteAllText(Path.Combine(output, "parity.md"), md);
             var readmePath = p.GetValue(readme) ?? Path.Combine(KitPaths.Root, "README.md");
-            if (readmePath != "none") Experiments.ReadmeSection.Replace(readmePath, "parity", HfParity.ToReadme(report, provenance));
+            if (readmePath != "none") Experiments.ReadmeSection.Replace(readmePath, "parity", HfParity.ToReadme(report, provenance, ReferenceLogitCheck.ReadmeLines(output)));
             CliConsole.Out.WriteLine(md);
             CliConsole.Out.MarkupLineInterpolated($"wrote {Path.Combine(output, "parity.json")} and parity.md");
             return 0;

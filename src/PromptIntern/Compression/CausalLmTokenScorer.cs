@@ -24,7 +24,7 @@ public sealed class CausalLmTokenScorer(CausalLanguageModel model, string? name 
     public IReadOnlyList<IReadOnlyList<ScoredToken>> ScoreMany(IReadOnlyList<(string Text, string Prefix)> items)
     {
         var spans = items.Select(i => i.Text.Length == 0 ? [] : Offsets(i.Prefix + i.Text)).ToList();
-        var sequences = spans.Select(s => (int[])[Model.Tokenizer.BosId, .. s.Select(t => t.Id)]).ToList();
+        var sequences = spans.Select(s => (int[])[.. Model.Tokenizer.BosPrefix, .. s.Select(t => t.Id)]).ToList();
         var logp = LogProbs(sequences);
         return items.Select((item, k) => (IReadOnlyList<ScoredToken>)Collect(spans[k], logp[k], item.Prefix.Length)).ToList();
     }

@@ -22,9 +22,9 @@ public static class StageBudgeting
         return curriculum.WithStageEpochs(budget.StageEpochs(curriculum.Plan, stageTokens, referenceTokens));
     }
 
-    /// <summary>Tokens one epoch over <paramref name="rows"/> trains on, as the fine-tuner builds its sequences: BOS, the
+    /// <summary>Tokens one epoch over <paramref name="rows"/> trains on, as the fine-tuner builds its sequences: BOS (where the tokenizer takes one), the
     /// rendered prompt, the trimmed answer and EOS, capped at <paramref name="maxSeqLength"/> (long prompts lose their start).</summary>
     public static long TokensPerEpoch(IEnumerable<(PromptParts Prompt, string Answer)> rows, ITokenizer tokenizer, int maxSeqLength) =>
         rows.Sum(r => (long)Math.Min(maxSeqLength,
-            2 + tokenizer.Encode(PromptRenderer.ToText(r.Prompt)).Length + tokenizer.Encode(r.Answer.Trim()).Length));
+            tokenizer.BosPrefix.Length + 1 + tokenizer.Encode(PromptRenderer.ToText(r.Prompt)).Length + tokenizer.Encode(r.Answer.Trim()).Length));
 }

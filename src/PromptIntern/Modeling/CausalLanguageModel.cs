@@ -56,9 +56,9 @@ public sealed class CausalLanguageModel : IDisposable
         return Lora = LoraAdapter.Attach(Model, config, seed);
     }
 
-    /// <summary>Token ids of <paramref name="text"/>, with BOS first when <paramref name="addBos"/>.</summary>
+    /// <summary>Token ids of <paramref name="text"/>, with BOS first when <paramref name="addBos"/> and the tokenizer takes one (<see cref="ITokenizer.PrependsBos"/>).</summary>
     public int[] Encode(string text, bool addBos = true) =>
-        addBos ? [Tokenizer.BosId, .. Tokenizer.Encode(text)] : Tokenizer.Encode(text);
+        addBos ? [.. Tokenizer.BosPrefix, .. Tokenizer.Encode(text)] : Tokenizer.Encode(text);
 
     /// <summary>log p(ids[i] | ids[..i]) for each position in one forward pass; index 0 gets 0. Longer than the context: sliding windows with half-window overlap.</summary>
     public float[] TokenLogProbs(int[] ids) => TokenLogProbs([ids])[0];
@@ -111,7 +111,7 @@ public sealed class CausalLanguageModel : IDisposable
         return result;
     }
 
-    /// <summary>Completes each prompt (BOS prepended); decodes in batches of <see cref="GenerationOptions.BatchSize"/>.</summary>
+    /// <summary>Completes each prompt (BOS prepended where the tokenizer takes one); decodes in batches of <see cref="GenerationOptions.BatchSize"/>.</summary>
     public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<string> prompts, GenerationOptions? options = null)
     {
         var o = options ?? new GenerationOptions();

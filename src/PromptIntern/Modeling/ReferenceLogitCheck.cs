@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using TorchSharp;
@@ -97,6 +98,13 @@ public static class ReferenceLogitCheck
     /// <summary>The result as indented JSON, with where and when it was measured.</summary>
     public static string ToJson(Result r, Provenance.RunProvenance provenance) =>
         System.Text.Json.JsonSerializer.Serialize(new { provenance, result = r }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>The README lines of every result <c>model compare</c> wrote into <paramref name="folder"/>.</summary>
+    public static IReadOnlyList<string> ReadmeLines(string folder) =>
+        !Directory.Exists(folder) ? [] : Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f)))
+            .Where(n => n?["result"]?["kit_vs_transformers_fp32"] is not null)
+            .Select(n => ToReadmeLine(n!["result"].Deserialize<Result>()!, (string?)n["provenance"]?["commit"] ?? "unknown")).ToList();
 
     /// <summary>One sentence for the README's parity section.</summary>
     public static string ToReadmeLine(Result r, string commit) =>

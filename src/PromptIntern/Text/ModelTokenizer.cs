@@ -35,9 +35,13 @@ public sealed class ModelTokenizer : IHfTokenizer
     public int PadId { get; }
 
     /// <summary>Whether transformers would add BOS / EOS when encoding with special tokens (a loaded tokenizer.json's
-    /// post-processor, else tokenizer_config.json). The kit's own model code adds BOS itself, whatever these say.</summary>
+    /// post-processor, else tokenizer_config.json). Whether the kit's own sequences start with BOS is <see cref="PrependsBos"/>.</summary>
     public bool AddBosToken { get; init; }
     public bool AddEosToken { get; init; }
+    /// <summary>Loaded from a tokenizer.json: BOS first as <see cref="SpecialTokenRoles.PrependsBos"/> decides from the files;
+    /// otherwise (trained here, vocab.json + merges.txt) always.</summary>
+    public bool FromTokenizerJson { get; init; }
+    public bool PrependsBos => !FromTokenizerJson || SpecialTokenRoles.PrependsBos(AddBosToken, TokenString(BosId));
 
     public string Kind => "byte-level BPE" + (Model.Pattern == PreTokenizerPattern.Gpt2 ? " (GPT-2 regex)" : Model.Pattern == PreTokenizerPattern.Default ? " (kit regex)" : " (custom regex)")
         + (Model.NfcNormalize ? ", NFC" : "") + (Model.IgnoreMerges ? ", ignore_merges" : "");

@@ -34,6 +34,7 @@ public sealed class SentencePieceBpe : IHfTokenizer
     /// <summary>Whether encoding with special tokens starts with BOS / ends with EOS (tokenizer_config.json, else the post-processor).</summary>
     public bool AddBosToken { get; }
     public bool AddEosToken { get; }
+    public bool PrependsBos { get; }
 
     internal SentencePieceBpe(HfTokenizerJson.SentencePieceParts p, string name, string json, string configJson)
     {
@@ -56,6 +57,7 @@ public sealed class SentencePieceBpe : IHfTokenizer
         BosId = Find(p.Roles.Bos) ?? Find("<s>") ?? EosId;
         PadId = Find(p.Roles.Pad) ?? EosId;
         (AddBosToken, AddEosToken) = (p.AddBos, p.AddEos);
+        PrependsBos = SpecialTokenRoles.PrependsBos(AddBosToken, _tokens[BosId]);
     }
 
     /// <summary>Token ids of the text; added-token strings in it stay text (as the kit's other tokenizers do).</summary>

@@ -43,7 +43,7 @@ public static class TokenizerFolder
         if (File.Exists(json))
         {
             var (bos, eos) = SpecialTokenPolicy(json, ReadConfigNode(Path.Combine(dir, ModelTokenizer.ConfigFile)));
-            return new ModelTokenizer(HfTokenizerJson.Read(json), name, roles) { AddBosToken = bos, AddEosToken = eos };
+            return new ModelTokenizer(HfTokenizerJson.Read(json), name, roles) { AddBosToken = bos, AddEosToken = eos, FromTokenizerJson = true };
         }
 
         string vocabPath = Path.Combine(dir, ModelTokenizer.VocabFile), mergesPath = Path.Combine(dir, ModelTokenizer.MergesFile);

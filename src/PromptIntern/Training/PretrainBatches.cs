@@ -18,14 +18,14 @@ public sealed class PretrainBatches : IBatchSource
 
     public int TokenCount => _tokens.Length;
 
-    /// <summary>Tokenizes documents into one stream: BOS doc EOS BOS doc EOS …</summary>
+    /// <summary>Tokenizes documents into one stream: BOS doc EOS BOS doc EOS … (no BOS where the tokenizer takes none).</summary>
     public static int[] Tokenize(IEnumerable<string> documents, ITokenizer tokenizer)
     {
         var all = new List<int>();
         foreach (var d in documents)
         {
             if (string.IsNullOrWhiteSpace(d)) continue;
-            all.Add(tokenizer.BosId);
+            all.AddRange(tokenizer.BosPrefix);
             all.AddRange(tokenizer.Encode(d));
             all.Add(tokenizer.EosId);
         }

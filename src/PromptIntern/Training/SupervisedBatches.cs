@@ -28,9 +28,10 @@ public sealed class SupervisedBatches : IBatchSource
         if (completion.Length == 0 || string.IsNullOrEmpty(p.Completion)) throw new ArgumentException($"Training pair {index}: empty completion.");
         if (completion.Length >= maxLen)
             completion = completion[..(maxLen - 1)]; // keep at least one prompt token before the answer
-        int keep = Math.Max(0, Math.Min(prompt.Length, maxLen - 1 - completion.Length));
-        var ids = new[] { tok.BosId }.Concat(prompt[^keep..]).Concat(completion).ToArray(); // long prompts lose their start (the query sits at the end)
-        return (ids, 1 + keep);
+        var bos = tok.BosPrefix;
+        int keep = Math.Max(0, Math.Min(prompt.Length, maxLen - bos.Length - completion.Length));
+        var ids = bos.Concat(prompt[^keep..]).Concat(completion).ToArray(); // long prompts lose their start (the query sits at the end)
+        return (ids, bos.Length + keep);
     }
 
     int[] Order(int epoch)

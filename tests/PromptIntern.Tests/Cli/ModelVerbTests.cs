@@ -86,6 +86,7 @@ public class ModelVerbTests
         Assert.Equal(0, CliApp.Run(["model", "compare", "--model", model, "--reference", Path.Combine(dir, "ref"), "--device", "cpu", "--out", dir, "--name", "llama-bf16"], output));
         Assert.Contains("noise floor", File.ReadAllText(Path.Combine(dir, "llama-bf16.md")));
         Assert.Contains("\"within_tolerance\": true", File.ReadAllText(Path.Combine(dir, "llama-bf16.json")));
+        Assert.Contains("within", Assert.Single(ReferenceLogitCheck.ReadmeLines(dir)));   // what `model parity` adds to the README
 
         var missing = new StringWriter();
         Assert.Equal(2, CliApp.Run(["model", "compare", "--model", model, "--reference", Path.Combine(dir, "nope")], missing));
