@@ -10,6 +10,8 @@ dest="${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}"
 if [[ ! -x "$dest/promptintern/PromptIntern.Cli" || "$bundle" -nt "$dest/promptintern/PromptIntern.Cli" ]]; then
   [[ -f "$bundle" ]] || { echo "error: $bundle missing; run scripts/gpu/build-bundle.sh here and carry artifacts/gpu" >&2; exit 1; }
   rm -rf "$dest" && mkdir -p "$dest" && tar -C "$dest" -xJf "$bundle"
+  # tar keeps the archive's older mtimes: mark the unpacked CLI newer than the bundle, or every call unpacks again.
+  touch "$dest/promptintern/PromptIntern.Cli"
 fi
 torch_lib="$(python3 -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"lib"))')"
 export LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
