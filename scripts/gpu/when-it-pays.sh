@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Device-machine job for the study of when internalization pays: reproduce-full.sh with grid-when-it-pays.txt, after
-# seeding its workspace with the committed rows of the nano base an H100's deterministic pretrain reproduces
-# (nano4k-d7529931), so those are reused instead of retrained. Rows of any other base are simply not matched.
+# seeding its workspace with the committed NL2Bash rows of nano bases: an H100's deterministic pretrain reproduces its
+# base at the same code, so the rows of that base are reused instead of retrained; rows of any other base are not matched.
 # Each call also works, in the background on the same GPU, on the order-extraction study with the tiny model (the
 # sizes of the CPU table and up: 50, 100, 200 and all 400 rows × full prompt, query-only, PromptIntern and
 # final-stage-full × 3 seeds, all 60 dev rows; STUDY=0 skips it). The tiny model and the nano base leave the GPU
@@ -14,7 +14,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 mkdir -p artifacts/gpu-workspace/experiments
-for d in results/experiments/full-nl2bash-*-nano4k-d7529931-s133[789]-*; do
+for d in results/experiments/full-nl2bash-*-nano4k-*; do
   [[ -f "$d/metrics.json" && ! -e "artifacts/gpu-workspace/experiments/$(basename "$d")" ]] && cp -r "$d" artifacts/gpu-workspace/experiments/
 done
 # Unpack the bundle once, before two processes would race to do it.
