@@ -14,7 +14,7 @@ public sealed class StudyVerb : IVerb
 {
     public Command Build()
     {
-        var taskFile = new Option<string>("--task-file") { Description = "the task definition (JSON; see examples/order-extraction/task.json)", Required = true };
+        var taskFile = new Option<string?>("--task-file") { Description = "the task definition (JSON; see examples/order-extraction/task.json); required unless --reproduced" };
         var model = new Option<string>("--model") { Description = "base model directory", DefaultValueFactory = _ => "data/models/tiny" };
         var sizes = new Option<string>("--sizes") { Description = "training-set sizes, comma-separated; 'all' = every train row", DefaultValueFactory = _ => "100,200,400,all" };
         var seeds = new Option<int>("--seeds") { Description = "seeds per cell (first-seed, first-seed + 1, ...)", DefaultValueFactory = _ => 3 };
@@ -33,12 +33,18 @@ public sealed class StudyVerb : IVerb
         };
         var readme = new Option<string?>("--readme") { Description = "also write the findings into this Markdown file, between <!-- findings:begin --> and <!-- findings:end -->" };
         var summarizeOnly = new Option<bool>("--summarize-only") { Description = "only rebuild summary.md/csv from the finished cells under --out" };
+        var reproduced = new Option<string?>("--reproduced")
+        {
+            Description = "summarize a built-in task's `reproduce` experiments instead, TASK:BASE (e.g. nl2bash:nano4k-63a7a20c): presets full and " +
+                          "full-n<rows> under results/experiments, into --out [default: results/when-it-pays/TASK-BASE]",
+        };
         var cmd = new Command("study", "when does internalization pay: training-set sizes × methods × seeds on your task, with paired bootstrap intervals");
-        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, summarizeOnly })
+        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, summarizeOnly, reproduced })
             cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
-            var task = UserTaskFile.Load(r.GetValue(taskFile)!);
+            if (r.GetValue(reproduced) is { } spec) return SummarizeReproduced(spec, r.GetValue(outDir), r.GetValue(readme));
+            var task = UserTaskFile.Load(r.GetValue(taskFile) ?? throw new ArgumentException("--task-file: required (or --reproduced TASK:BASE)"));
             var output = Path.GetFullPath(r.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "when-it-pays", task.Name));
             var modelDir = Path.GetFullPath(r.GetValue(model)!);
             StudyTable table;
@@ -83,6 +89,25 @@ public sealed class StudyVerb : IVerb
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>`--reproduced TASK:BASE`: the study table of a built-in task's reproduce grid on one base, written with its
+    /// provenance like a study's own summary.</summary>
+    static int SummarizeReproduced(string spec, string? outDir, string? readme)
+    {
+        var parts = spec.Split(':', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"--reproduced: expected TASK:BASE (e.g. nl2bash:nano4k-63a7a20c), got '{spec}'");
+        var task = TaskName.Parse(parts[0]);
+        var experiments = Path.Combine(KitPaths.Results, "experiments");
+        var table = DataEfficiencyStudy.SummarizeReproduced(experiments, task, parts[1]);
+        if (table.Rows.Count == 0) throw new ArgumentException($"--reproduced: no finished {task} experiment of base '{parts[1]}' (presets full, full-n<rows>) under {experiments}");
+        var output = Path.GetFullPath(outDir ?? Path.Combine(KitPaths.Results, "when-it-pays", $"{task}-{parts[1]}"));
+        Directory.CreateDirectory(output);
+        table.Write(output, new Dictionary<string, object?> { ["task"] = task, ["base"] = parts[1], ["experiments"] = Path.GetRelativePath(KitPaths.Root, experiments) });
+        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + task, table.Findings(task));
+        CliTable.Print($"{task} on {parts[1]}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
+        CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
+        return 0;
     }
 
     /// <summary>"100,300,all" → [100, 300, 0] (0 = all rows); one-line errors name the option.</summary>

@@ -56,6 +56,12 @@ public static class DataEfficiencyStudy
         return StudyTable.From(cells, basePerplexity);
     }
 
+    /// <summary>The same study over a built-in task's `reproduce` experiments on one base (presets <c>full</c> and
+    /// <c>full-n&lt;rows&gt;</c>: the GPU grid of scripts/gpu/when-it-pays.sh), read from the experiments folder.</summary>
+    public static StudyTable SummarizeReproduced(string experimentsDirectory, string task, string baseLabel) =>
+        Summarize(experimentsDirectory, include: r => r.Task == task && r.Model == baseLabel
+            && (r.Preset == ReproducePreset.Full.Name || r.Preset.StartsWith(ReproducePreset.Full.Name + "-n", StringComparison.Ordinal)));
+
     /// <summary>Train rows the cell trained on, as its config.json records them (the first stage's examples).</summary>
     static int TrainRowsUsed(string configPath)
     {

@@ -69,6 +69,9 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
         sb.AppendLine().AppendLine("Δ: the row's mean minus the reference row's, over the same dev rows and seeds; 95% paired bootstrap interval " +
             $"({PairedBootstrap.DefaultResamples:N0} resamples of seeds and rows, seed {PairedBootstrap.DefaultSeed}). " +
             "\"better\"/\"worse\" only where the interval excludes zero.");
+        if (Rows.Any(r => r.Metric == "BLEU"))
+            sb.AppendLine().AppendLine("BLEU rows: the mean is corpus BLEU, Δ is the difference of mean sentence-level BLEU over the paired rows " +
+                                       "(corpus BLEU has no per-row decomposition), so Δ and the difference of the means need not agree.");
         return sb.ToString();
     }
 

@@ -62,13 +62,31 @@ public class DataEfficiencyStudyTests
         Assert.Contains("12.50", findings);
     }
 
-    static void Cell(string root, string method, int seed, int trainRows, Dictionary<string, double> correct)
+    [Fact]
+    public void SummarizeReproduced_KeepsOneTaskAndBaseOfTheFullPresets_BySize()
     {
-        var dir = Path.Combine(root, $"{method}-s{seed}");
+        var root = TempDir();
+        Cell(root, "query-only", 1, 1000, new() { ["a"] = 1, ["b"] = 0 }, "nl2bash", "nano-x", "full");
+        Cell(root, "promptintern", 1, 1000, new() { ["a"] = 1, ["b"] = 1 }, "nl2bash", "nano-x", "full");
+        Cell(root, "query-only", 1, 30, new() { ["a"] = 0, ["b"] = 0 }, "nl2bash", "nano-x", "full-n30");
+        Cell(root, "query-only", 2, 30, new() { ["a"] = 0, ["b"] = 0 }, "nl2bash", "nano-y", "full-n30"); // another base
+        Cell(root, "query-only", 3, 30, new() { ["a"] = 0, ["b"] = 0 }, "mbpp", "nano-x", "full-n30");    // another task
+        Cell(root, "query-only", 4, 400, new() { ["a"] = 0, ["b"] = 0 }, "nl2bash", "nano-x", "quick");   // another preset
+
+        var table = DataEfficiencyStudy.SummarizeReproduced(root, "nl2bash", "nano-x");
+
+        Assert.Equal([(30, "query-only", 1), (1000, "query-only", 1), (1000, "promptintern", 1)], table.Rows.Select(r => (r.TrainRows, r.Method, r.Seeds)));
+        Assert.Equal(50, table.Rows.Single(r => r.Method == "promptintern").VsQueryOnly!.Mean, 9);
+    }
+
+    static void Cell(string root, string method, int seed, int trainRows, Dictionary<string, double> correct,
+        string task = "t", string model = "m", string? preset = null)
+    {
+        var dir = Path.Combine(root, $"{task}-{preset}-{model}-{method}-s{seed}");
         Directory.CreateDirectory(dir);
         var result = new ExperimentResult
         {
-            Id = $"{method}-s{seed}", Task = "t", Method = method, Plan = method, Model = "m", Seed = seed, Preset = "study-n3", InferenceLayout = "query-only",
+            Id = $"{method}-s{seed}", Task = task, Method = method, Plan = method, Model = model, Seed = seed, Preset = preset ?? "study-n3", InferenceLayout = "query-only",
             EvalFile = "dev.jsonl", EvalRows = correct.Count, Metrics = new Dictionary<string, double> { ["EM"] = 100 * correct.Values.Average() },
             CostTokenizer = "cl100k_base", PricedModel = "p",
         };
