@@ -23,7 +23,7 @@ public sealed class DecoderStack : nn.Module<Tensor, ForwardContext, Tensor>
 
     public Parameter EmbeddingWeight => embed_tokens.weight!;
 
-    /// <summary>Recompute each block in the backward pass (<see cref="ActivationCheckpoint"/>) while training with grad on.</summary>
+    /// <summary>Recompute the blocks in the backward pass (<see cref="ActivationCheckpoint"/>) while training with grad on.</summary>
     public bool GradientCheckpointing { get; set; }
 
     public override Tensor forward(Tensor ids, ForwardContext ctx)
@@ -33,7 +33,8 @@ public sealed class DecoderStack : nn.Module<Tensor, ForwardContext, Tensor>
         bool recompute = GradientCheckpointing && training && is_grad_enabled();
         // A checkpointed block needs an input that requires grad, or its own weights get none (frozen embeddings under LoRA).
         if (recompute && !h.requires_grad) h.requires_grad_(true);
-        foreach (var layer in layers) h = recompute ? ActivationCheckpoint.Run(layer, h, ctx) : layer.call(h, ctx);
+        if (recompute) h = ActivationCheckpoint.Run(layers.ToList(), h, ctx);
+        else foreach (var layer in layers) h = layer.call(h, ctx);
         return norm.call(h).MoveToOuterDisposeScope();
     }
 }

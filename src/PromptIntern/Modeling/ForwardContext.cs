@@ -27,6 +27,13 @@ public sealed class ForwardContext
         Cache = Cache, UniformPositions = UniformPositions, CacheStart = CacheStart, CacheSlot = CacheSlot,
     };
 
+    /// <summary>Disposes the tensors a <see cref="Detached"/> copy made (once the backward pass is done with them).</summary>
+    public void DisposeDetached()
+    {
+        Positions.Dispose();
+        Mask?.Dispose();
+    }
+
     /// <summary>
     /// Builds positions and mask for <paramref name="seqLen"/> new tokens after <paramref name="start"/> cached ones.
     /// <paramref name="padMask"/> ([B, ≥ start+T], 1 = real token, 0 = left padding) may be null when no row is padded.

@@ -95,4 +95,34 @@ public class MixedPrecisionTests
             Assert.True(MaxAbsDiff(plain[i], recomputed[i]) < 1e-6, $"gradient {i}: {MaxAbsDiff(plain[i], recomputed[i])}");
         }
     }
+    /// <summary>On CUDA the backward pass runs on autograd's device thread, outside any dispose scope: the checkpoint's
+    /// recomputation must dispose what it makes there, or every step leaves activations for the garbage collector.</summary>
+    [Fact]
+    public void ActivationCheckpointing_BackwardOutsideADisposeScope_LeavesNoTensorsBehind()
+    {
+        using var lm = MicroModel(seed: 4);
+        lm.AttachLora(new LoraConfig { R = 4, Alpha = 8, Dropout = 0, TargetModules = ["q_proj", "v_proj"] });
+        var model = lm.Model;
+        model.train();
+        model.GradientCheckpointing = true;
+        var ids = Ids([1, 5, 9, 3, 7, 2, 8, 4], [2, 6, 6, 1, 9, 9, 3, 5]);
+        long Outstanding()
+        {
+            var s = TorchSharp.DisposeScopeManager.Statistics.TensorStatistics;
+            return s.CreatedOutsideScopeCount - s.DisposedOutsideScopeCount;
+        }
+        var counts = new List<long>();
+        for (int step = 0; step < 3; step++)
+        {
+            using var scope = NewDisposeScope();
+            var loss = model.Loss(ids, ids);
+            // CPU autograd runs the backward on the calling thread: a thread without a dispose scope, as the device thread is.
+            var worker = new Thread(() => { loss.backward(); counts.Add(Outstanding()); });
+            worker.Start();
+            worker.Join();
+        }
+        model.GradientCheckpointing = false;
+        Assert.Equal(3, counts.Count);
+        Assert.True(counts.All(c => c <= 1), $"tensors outstanding outside scopes after steps 1..3: {string.Join(", ", counts)}");
+    }
 }
