@@ -28,6 +28,10 @@ PI_EXPORT int pi_fused_adamw(PiTensor* params, PiTensor* grads, PiTensor* exp_av
 // resets the peaks after reading them).
 PI_EXPORT int pi_cuda_memory(int device, int reset_peak, int64_t* allocated, int64_t* peak_allocated, int64_t* peak_reserved);
 
+// y = rms_norm(input, [last dim], weight, eps) as a new tensor (*out, owned by the caller, who frees it with delete;
+// TorchSharp wraps it); autograd records it when grad mode is on. Optional: the kit falls back to its own formula.
+PI_EXPORT int pi_rms_norm(PiTensor input, PiTensor weight, double eps, PiTensor* out);
+
 // CUDA graphs (at::cuda::CUDAGraph). begin() makes a side stream current on this thread (and starts capturing when
 // capture != 0); end() ends the capture if any, restores the previous stream and orders it after the side stream.
 // Eager warm-up between begin(capture=0) and end() runs on that same side stream, as PyTorch advises.

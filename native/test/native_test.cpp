@@ -123,6 +123,27 @@ static void test_memory() {
   check("cuda_memory current back to before", std::abs((double)(now - before)), 0);
 }
 
+#ifndef PI_NO_NORM
+// rms_norm forward and both gradients vs the formula in float64 under autograd.
+static void test_rms_norm() {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kFloat);
+  auto x = at::randn({4, 33, 384}, opt).requires_grad_(true);
+  auto w = (at::rand({384}, opt) + 0.5).requires_grad_(true);
+  PiTensor out = nullptr;
+  require(pi_rms_norm(&x, &w, 1e-5, &out));
+  at::Tensor y = *out;
+  delete out;
+  auto xr = x.detach().to(at::kDouble).requires_grad_(true), wr = w.detach().to(at::kDouble).requires_grad_(true);
+  auto ref = xr * at::rsqrt(xr.pow(2).mean({-1}, true) + 1e-5) * wr;
+  check("rms_norm forward fp32", rel(y.detach(), ref.detach()), 1e-5);
+  auto g = at::randn_like(y);
+  y.backward(g);
+  ref.backward(g.to(at::kDouble));
+  check("rms_norm grad input", rel(x.grad(), xr.grad()), 1e-4);
+  check("rms_norm grad weight", rel(w.grad(), wr.grad()), 1e-4);
+}
+#endif
+
 int main() {
   std::printf("libpromptintern_native abi %d, torch %s, %s\n", pi_abi_version(), pi_torch_version(),
               at::hasCUDA() ? "cuda" : "no cuda");
@@ -134,6 +155,9 @@ int main() {
   test_foreach_copy();
   test_graph();
   test_memory();
+#ifndef PI_NO_NORM
+  test_rms_norm();
+#endif
   std::printf(failures == 0 ? "native tests: all passed\n" : "native tests: %d FAILED\n", failures);
   return failures == 0 ? 0 : 1;
 }

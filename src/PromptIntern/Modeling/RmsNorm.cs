@@ -1,10 +1,12 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using PromptIntern.Native;
 using static TorchSharp.torch;
 
 namespace PromptIntern.Modeling;
 
-/// <summary>Root-mean-square layer norm (TorchSharp has none): x * rsqrt(mean(x²) + eps) * weight, computed in float32.</summary>
+/// <summary>Root-mean-square layer norm (TorchSharp has none): x * rsqrt(mean(x²) + eps) * weight, computed in float32;
+/// libtorch's fused rms_norm through the native extension where it serves the device.</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     readonly double _eps;
@@ -19,11 +21,17 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) =>
+        // On CUDA with the native extension: libtorch's fused kernel (fp32 inside, as the formula; the weight multiplies
+        // before the cast back rather than after).
+        NativeExtension.HasRmsNorm(x, weight) ? NativeExtension.RmsNorm(x, weight, _eps) : Formula(x, weight, _eps);
+
+    /// <summary>The formula in TorchSharp ops (Hugging Face's LlamaRMSNorm: normalised in float32, cast back, then scaled).</summary>
+    public static Tensor Formula(Tensor x, Tensor weight, double eps)
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(ScalarType.Float32);
-        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + _eps);
+        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + eps);
         return (normed.to(x.dtype) * weight).MoveToOuterDisposeScope();
     }
 }

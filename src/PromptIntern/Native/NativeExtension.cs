@@ -5,7 +5,7 @@ namespace PromptIntern.Native;
 
 /// <summary>
 /// libpromptintern_native (native/, built on the GPU machine by scripts/gpu/build-native.sh): libtorch's fused AdamW,
-/// multi-tensor copies and clipping, and CUDA graph capture/replay, called on TorchSharp's tensor handles (a .NET
+/// multi-tensor copies and clipping, fused RMSNorm, and CUDA graph capture/replay, called on TorchSharp's tensor handles (a .NET
 /// Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
 /// the tensors are on CUDA; every caller has a TorchSharp-only path, and <see cref="Status"/> says which one ran.
 /// </summary>
@@ -26,6 +26,8 @@ public static unsafe class NativeExtension
         public delegate* unmanaged<IntPtr, int, int> GraphBegin;
         public delegate* unmanaged<IntPtr, int> GraphEnd, GraphReplay;
         public delegate* unmanaged<IntPtr, void> GraphDestroy;
+        /// <summary>Null when the library predates it (an older build keeps working, without this path).</summary>
+        public delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> RmsNorm;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -48,6 +50,7 @@ public static unsafe class NativeExtension
         {
             var lib = NativeLibrary.Load(path);
             IntPtr F(string name) => NativeLibrary.GetExport(lib, name);
+            IntPtr Optional(string name) => NativeLibrary.TryGetExport(lib, name, out var f) ? f : IntPtr.Zero;
             var api = new Api
             {
                 Abi = (delegate* unmanaged<int>)F("pi_abi_version"),
@@ -62,6 +65,7 @@ public static unsafe class NativeExtension
                 GraphEnd = (delegate* unmanaged<IntPtr, int>)F("pi_graph_end"),
                 GraphReplay = (delegate* unmanaged<IntPtr, int>)F("pi_graph_replay"),
                 GraphDestroy = (delegate* unmanaged<IntPtr, void>)F("pi_graph_destroy"),
+                RmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)Optional("pi_rms_norm"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");
@@ -122,6 +126,21 @@ public static unsafe class NativeExtension
         fixed (IntPtr* pp = p, pg = g, pm = m, pv = v, ps = s)
             Check(api, api.FusedAdamW(pp, pg, pm, pv, ps, n, lr, beta1, beta2, weightDecay, eps));
         GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps);
+    }
+
+    /// <summary>Whether <see cref="RmsNorm"/> applies to <paramref name="x"/> (CUDA, a library that has it, one dtype).</summary>
+    public static bool HasRmsNorm(Tensor x, Tensor weight) =>
+        UsableOn(x.device) && Loaded.Value.Api!.RmsNorm != null && x.dtype == weight.dtype;
+
+    /// <summary>libtorch's rms_norm over the last dimension (one fused kernel each way on CUDA), recorded by autograd.</summary>
+    public static Tensor RmsNorm(Tensor x, Tensor weight, double eps)
+    {
+        var api = Require();
+        if (api.RmsNorm == null) throw new InvalidOperationException("native extension: this build has no pi_rms_norm");
+        IntPtr result;
+        Check(api, api.RmsNorm(x.Handle, weight.Handle, eps, &result));
+        GC.KeepAlive(x); GC.KeepAlive(weight);
+        return Tensor.UnsafeCreateTensor(result);
     }
 
     /// <summary>The CUDA caching allocator's bytes in use, their peak and the reserved peak on <paramref name="device"/>

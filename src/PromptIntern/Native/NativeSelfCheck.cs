@@ -20,6 +20,7 @@ public static class NativeSelfCheck
         checks.AddRange(Optimizer(device));
         checks.AddRange(Decoding(device));
         checks.Add(Checkpointing(device));
+        checks.AddRange(RmsNormKernel(device));
         return checks;
     }
 
@@ -95,6 +96,37 @@ public static class NativeSelfCheck
         Environment.SetEnvironmentVariable(GraphDecoder.DisableVariable, on ? null : "0");
         try { return body(); }
         finally { Environment.SetEnvironmentVariable(GraphDecoder.DisableVariable, old); }
+    }
+
+    /// <summary>libtorch's fused rms_norm (native) vs the TorchSharp formula: output and both gradients, fp32 and bf16.</summary>
+    static IEnumerable<Check> RmsNormKernel(Device device)
+    {
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            using var scope = NewDisposeScope();
+            var gen = new Generator(9);
+            var x0 = randn([4, 37, 256], generator: gen);
+            var w0 = rand([256], generator: gen) + 0.5;
+            var g = randn([4, 37, 256], generator: gen).to(dtype, device);
+            (Tensor Y, Tensor Dx, Tensor Dw) Run(bool native)
+            {
+                var x = x0.to(dtype, device).requires_grad_(true);
+                var w = w0.to(dtype, device).requires_grad_(true);
+                var y = native ? NativeExtension.RmsNorm(x, w, 1e-5) : RmsNorm.Formula(x, w, 1e-5);
+                y.backward([g]);
+                return (y.detach(), x.grad!, w.grad!);
+            }
+            if (!NativeExtension.HasRmsNorm(g, g))
+            {
+                // Nothing to compare: RmsNorm runs the formula then, which the CPU tests cover.
+                yield return new Check($"rms_norm native ({dtype})", true, 0, 0, "skipped: this library has no pi_rms_norm");
+                continue;
+            }
+            var (a, b) = (Run(true), Run(false));
+            var err = new[] { RelErr(a.Y, b.Y), RelErr(a.Dx, b.Dx), RelErr(a.Dw, b.Dw) }.Max();
+            var tol = dtype == ScalarType.Float32 ? 1e-5 : 2e-2;
+            yield return new Check($"rms_norm native == formula ({dtype})", err <= tol, err, tol, "output, input and weight gradients");
+        }
     }
 
     /// <summary>Weight gradients with activation checkpointing vs without, same model and batch.</summary>
