@@ -12,10 +12,12 @@ public static class HfCheckpoint
     public const string WeightsFile = "model.safetensors";
     public const string IndexFile = "model.safetensors.index.json";
 
-    /// <summary>The model's weights under Hugging Face names (adapter tensors excluded; the tied lm_head is not repeated).</summary>
-    public static Dictionary<string, Tensor> StateDict(LlamaModel model) =>
-        model.named_parameters().Where(p => !LoraAdapter.IsAdapterName(p.name))
-            .ToDictionary(p => p.name, p => (Tensor)p.parameter);
+    /// <summary>The model's weights under Hugging Face names (the tied lm_head is not repeated); parts of a fused projection
+    /// are views of it (<see cref="FusedProjections"/>), created in the caller's dispose scope. Adapter tensors (PEFT's
+    /// module names, kit-internal) only with <paramref name="adapters"/>.</summary>
+    public static Dictionary<string, Tensor> StateDict(LlamaModel model, bool adapters = false) =>
+        FusedProjections.HfNamed(model).Where(p => adapters || !LoraAdapter.IsAdapterName(p.Name))
+            .ToDictionary(p => p.Name, p => p.Tensor);
 
     /// <summary>Writes config.json and model.safetensors (atomically) in <paramref name="dtype"/> (default: the model's own).</summary>
     public static void Save(LlamaModel model, string directory, ScalarType? dtype = null)
@@ -47,6 +49,7 @@ public static class HfCheckpoint
     /// <summary>Copies the checkpoint's tensors into <paramref name="model"/> (strict: missing, extra or mis-shaped tensors are errors).</summary>
     public static void LoadWeights(LlamaModel model, string directory)
     {
+        using var views = NewDisposeScope();
         var files = WeightFiles(directory);
         var expected = StateDict(model);
         var seen = new HashSet<string>();

@@ -44,7 +44,7 @@ public sealed record LlamaConfig
     /// <summary>Qwen3's per-head RMSNorm of queries and keys before RoPE.</summary>
     [JsonIgnore] public bool QkNorm => ModelType == "qwen3";
     [JsonIgnore] public bool QkvBias => AttentionBias || ModelType == "qwen2";
-    /// <summary>Phi-3 stores q/k/v as one qkv_proj and gate/up as one gate_up_proj.</summary>
+    /// <summary>Phi-3 stores (and names) q/k/v as one qkv_proj and gate/up as one gate_up_proj; the kit computes every family that way.</summary>
     [JsonIgnore] public bool FusedProjections => ModelType == "phi3";
     [JsonIgnore] public bool IsMoe => ModelType == "mixtral";
 

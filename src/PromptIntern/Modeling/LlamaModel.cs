@@ -37,11 +37,13 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     void Initialise(long seed)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         var gen = new Generator((ulong)seed);
         if (cuda.is_available()) cuda.manual_seed(seed);
         var residualStd = 0.02 / Math.Sqrt(2.0 * Config.NumLayers);
-        foreach (var (name, p) in named_parameters())
+        // Per Hugging Face tensor (fused projections by their parts), so a seed draws the same model as an unfused layout.
+        foreach (var (name, p) in FusedProjections.HfNamed(this))
         {
             if (name.EndsWith("layernorm.weight") || name.EndsWith("norm.weight")) continue; // ones
             if (name.EndsWith(".bias")) { p.zero_(); continue; }

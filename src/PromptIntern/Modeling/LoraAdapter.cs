@@ -8,13 +8,30 @@ namespace PromptIntern.Modeling;
 /// <summary>
 /// LoRA attached to a model's linear layers by name, without the model knowing (as PEFT/litgpt do):
 /// each target gets lora_A, lora_B and a forward hook adding scaling·B(A(dropout(x))). Only adapter weights train.
+/// A target that is part of a fused projection (q_proj in qkv_proj, see <see cref="FusedProjections"/>) adds its update
+/// to its rows of the fused output; its adapter modules sit beside the fused one under the target's own name, so
+/// parameter names stay PEFT's (…self_attn.q_proj.lora_A.weight) either way.
 /// </summary>
 public sealed class LoraAdapter
 {
     public const string ConfigFile = "adapter_config.json";
     public const string WeightsFile = "adapter_model.safetensors";
 
-    sealed record Target(string Name, Linear Base, Linear A, Linear B, Dropout Drop);
+    sealed record Target(string Name, Linear Base, long Offset, long Rows, Linear A, Linear B, Dropout Drop);
+
+    /// <summary>Holds one fused-part target's adapter modules, registered on the fused module's parent under the target's name.</summary>
+    sealed class PartAdapter : nn.Module
+    {
+#pragma warning disable IDE1006 // PEFT parameter names
+        readonly Linear lora_A, lora_B;
+        readonly Dropout lora_dropout;
+#pragma warning restore IDE1006
+        public PartAdapter(Linear a, Linear b, Dropout drop) : base(nameof(PartAdapter))
+        {
+            (lora_A, lora_B, lora_dropout) = (a, b, drop);
+            RegisterComponents();
+        }
+    }
 
     readonly List<Target> _targets = [];
     public LoraConfig Config { get; }
@@ -25,6 +42,9 @@ public sealed class LoraAdapter
 
     public static bool IsAdapterName(string parameterName) => parameterName.Contains(".lora_A.") || parameterName.Contains(".lora_B.");
 
+    /// <summary>Whether a module name is one of an adapter's own modules (lora_A, lora_B).</summary>
+    public static bool IsAdapterModule(string moduleName) => moduleName.EndsWith(".lora_A") || moduleName.EndsWith(".lora_B");
+
     /// <summary>Adds adapters to every targeted linear layer and freezes all other parameters. B starts at zero, so the model's output is unchanged.</summary>
     public static LoraAdapter Attach(LlamaModel model, LoraConfig config, long seed = 1337)
     {
@@ -34,13 +54,15 @@ public sealed class LoraAdapter
         foreach (var p in model.parameters()) p.requires_grad = false;
         var device = model.Device;
         var dtype = model.DType;
-        foreach (var (name, module) in model.named_modules().ToList())
+        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
+        foreach (var layer in FusedProjections.LinearLayers(model))
         {
-            if (module is not Linear lin || !config.Targets(name.Split('.')[^1])) continue;
-            if (lin.named_children().Any(c => c.name == "lora_A")) throw new InvalidOperationException($"LoRA is already attached to {name}.");
+            var (name, lin) = (layer.Name, layer.Module);
+            if (!config.Targets(name.Split('.')[^1])) continue;
+            if (modules.ContainsKey(name + ".lora_A")) throw new InvalidOperationException($"LoRA is already attached to {name}.");
             var w = lin.weight!;
             var a = nn.Linear(w.shape[1], config.R, hasBias: false, device: device, dtype: dtype);
-            var b = nn.Linear(config.R, w.shape[0], hasBias: false, device: device, dtype: dtype);
+            var b = nn.Linear(config.R, layer.Rows, hasBias: false, device: device, dtype: dtype);
             using (no_grad())
             {
                 var bound = 1.0 / Math.Sqrt(w.shape[1]); // = kaiming_uniform(a=sqrt(5)), PEFT's default for A
@@ -48,14 +70,31 @@ public sealed class LoraAdapter
                 nn.init.zeros_(b.weight!);
             }
             var drop = nn.Dropout(config.Dropout);
-            lin.register_module("lora_A", a);
-            lin.register_module("lora_B", b);
-            lin.register_module("lora_dropout", drop);
-            var target = new Target(name, lin, a, b, drop);
-            adapter._targets.Add(target);
+            if (layer.IsPart)
+            {
+                var cut = name.LastIndexOf('.');
+                modules[name[..cut]].register_module(name[(cut + 1)..], new PartAdapter(a, b, drop));
+            }
+            else
+            {
+                lin.register_module("lora_A", a);
+                lin.register_module("lora_B", b);
+                lin.register_module("lora_dropout", drop);
+            }
+            adapter._targets.Add(new Target(name, lin, layer.Offset, layer.Rows, a, b, drop));
             var scaling = config.Scaling;
-            lin.register_forward_hook((_, input, output) =>
-                adapter.Merged ? output : output + b.call(a.call(drop.call(input))) * scaling);
+            if (!layer.IsPart)
+                lin.register_forward_hook((_, input, output) => adapter.Merged ? output : output + b.call(a.call(drop.call(input))) * scaling);
+            else
+            {
+                var (offset, rows) = (layer.Offset, layer.Rows);
+                // In place on this target's rows of the fused output (the linear layer's backward does not need its output).
+                lin.register_forward_hook((_, input, output) =>
+                {
+                    if (!adapter.Merged) output.narrow(-1, offset, rows).add_(b.call(a.call(drop.call(input))) * scaling);
+                    return output;
+                });
+            }
         }
         if (adapter._targets.Count == 0) throw new ArgumentException($"LoRA target_modules [{string.Join(", ", config.TargetModules)}] matched no linear layer.");
         return adapter;
@@ -68,8 +107,9 @@ public sealed class LoraAdapter
     public void Merge()
     {
         if (Merged) return;
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var t in _targets) t.Base.weight!.add_(Delta(t));
+        foreach (var t in _targets) t.Base.weight!.narrow(0, t.Offset, t.Rows).add_(Delta(t));
         Merged = true;
     }
 
@@ -77,8 +117,9 @@ public sealed class LoraAdapter
     public void Unmerge()
     {
         if (!Merged) return;
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var t in _targets) t.Base.weight!.sub_(Delta(t));
+        foreach (var t in _targets) t.Base.weight!.narrow(0, t.Offset, t.Rows).sub_(Delta(t));
         Merged = false;
     }
 

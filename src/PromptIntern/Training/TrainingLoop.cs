@@ -157,8 +157,8 @@ public static class TrainingLoop
         // Written into a fresh sibling folder, then swapped in whole: a crash at any moment leaves a complete checkpoint.
         CheckpointSwitch.Write(dir, tmp =>
         {
-            var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-            Safetensors.Save(Path.Combine(tmp, "model.safetensors"), weights);
+            using var scope = NewDisposeScope();
+            Safetensors.Save(Path.Combine(tmp, "model.safetensors"), HfCheckpoint.StateDict(model, adapters: true));
             AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), model.Config.ToJson());
             optimizer.Save(tmp);
             using (var rng = random.get_rng_state()) Safetensors.Save(Path.Combine(tmp, "rng.safetensors"), new Dictionary<string, Tensor> { ["cpu"] = rng });
@@ -173,10 +173,10 @@ public static class TrainingLoop
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
             ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
         var file = Path.Combine(dir, "model.safetensors");
-        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
+            var parameters = HfCheckpoint.StateDict(model, adapters: true);
             var saved = Safetensors.Load(file);
             foreach (var (name, p) in parameters)
             {

@@ -22,7 +22,7 @@ public class LlamaModelTests
     public void ParameterNames_FollowHuggingFaceLlama()
     {
         var model = new LlamaModel(LlamaConfig.Micro with { TieEmbeddings = false });
-        var names = model.named_parameters().Select(p => p.name).ToHashSet();
+        var names = HfCheckpoint.StateDict(model).Keys.ToHashSet();
         foreach (var n in new[] { "model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight", "model.layers.1.self_attn.k_proj.weight",
                      "model.layers.0.self_attn.v_proj.weight", "model.layers.0.self_attn.o_proj.weight", "model.layers.0.mlp.gate_proj.weight",
                      "model.layers.0.mlp.up_proj.weight", "model.layers.0.mlp.down_proj.weight", "model.layers.0.input_layernorm.weight",
