@@ -2,13 +2,14 @@
 # Device-machine job: our trainer/generator and the peer (transformers + PEFT, eager and compiled) on the same shapes in
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
-# Usage (device machine, repository root, artifacts/gpu carried): scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios
+# Usage (device machine, repository root, artifacts/gpu carried):
+#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
 #           prompt layouts per task (bench latency) at batch 1 and 8, ours beside the peers.
 set -uo pipefail
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
@@ -76,5 +77,23 @@ case "$part" in
     peer 100 nano smol135m --train --lora none "${small[@]}" --compile
     peer 70 llama2-7b --train --lora qv "${big[@]}" --compile
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers or train-ratios" >&2; exit 2 ;;
+  train-goals)
+    # The training goals' rows in about five minutes: our full fine-tuning (plain and whole-step CUDA graph, whose
+    # difference is the launch gaps) and 7B LoRA q,v (peak and static memory), the compiled peer beside each, the eager
+    # peer where it is cheap.
+    self_check
+    ours 60 train --config nano,smol135m --lora none "${small[@]}"
+    ours 40 train --config nano --lora none "${small[@]}" --graph
+    ours 60 train --config llama2-7b --lora qv "${big[@]}"
+    peer 110 nano smol135m --train --lora none "${small[@]}" --compile
+    peer 80 llama2-7b --train --lora qv "${big[@]}" --compile
+    peer 40 nano --train --lora none "${small[@]}"
+    ;;
+  decode-goals)
+    # The decoding goals' rows: 64 new tokens after 1,024 prompt tokens at batch 1, ours and the compiled peer.
+    self_check
+    ours 60 generate --config nano,smol135m,llama2-7b --prompt-lengths 1024 --new-tokens 64 --reps 3
+    peer 150 nano smol135m llama2-7b --generate --prompt-lengths 1024 --new-tokens 64 --reps 3 --compile
+    ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals or decode-goals" >&2; exit 2 ;;
 esac

@@ -128,9 +128,9 @@ public sealed class BenchVerb : IVerb
         static string F(double? x) => x?.ToString(CultureInfo.InvariantCulture) ?? "-";
         if (rows.OfType<ThroughputBenchmark.TrainResult>().Any())
         {
-            sb.Append("\n| model | lora | batch x seq | tokens/s | ms/step | step | MFU | peak GiB | precision | checkpointing | optimizer |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            sb.Append("\n| model | lora | batch x seq | tokens/s | ms/step | step | MFU | peak GiB | static GiB | precision | checkpointing | optimizer |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             foreach (var t in rows.OfType<ThroughputBenchmark.TrainResult>())
-                sb.Append($"| {t.Model} | {t.Lora} | {t.Batch}x{t.Seq} | {F(t.TokensPerSecond)} | {F(t.StepMs)} | {t.Step} | {F(t.Mfu)} | {F(t.PeakMemGiB)} | {t.Precision} | {t.ActivationCheckpointing} | {t.Optimizer} |\n");
+                sb.Append($"| {t.Model} | {t.Lora} | {t.Batch}x{t.Seq} | {F(t.TokensPerSecond)} | {F(t.StepMs)} | {t.Step} | {F(t.Mfu)} | {F(t.PeakMemGiB)} | {F(t.StaticMemGiB)} | {t.Precision} | {t.ActivationCheckpointing} | {t.Optimizer} |\n");
         }
         if (rows.OfType<ThroughputBenchmark.GenerateResult>().Any())
         {

@@ -12,7 +12,7 @@ namespace PromptIntern.Training;
 public static class ThroughputBenchmark
 {
     public sealed record TrainResult(string Model, string Lora, int Seq, int Batch, double TokensPerSecond, double StepMs, double ParamsM, double TrainableM,
-        double? Mfu, double Loss, string Precision, bool ActivationCheckpointing, string Optimizer, double? PeakMemGiB, string Step);
+        double? Mfu, double Loss, string Precision, bool ActivationCheckpointing, string Optimizer, double? PeakMemGiB, string Step, double? StaticMemGiB = null);
     public sealed record GenerateResult(string Model, int PromptTokens, int NewTokens, int Batch, double MedianMs, string Precision, string Decode,
         string? Task = null, string? Layout = null);
 
@@ -34,13 +34,15 @@ public static class ThroughputBenchmark
         _ => throw new ArgumentException($"LoRA preset '{name}': expected none, qv or all."),
     };
 
-    /// <summary>peer_torch.py's flops_per_token: 6N (matmuls, fwd+bwd, lm head counted) + 12·L·d·seq (attention).</summary>
-    public static double FlopsPerToken(LlamaConfig c, int seq)
+    /// <summary>peer_torch.py's flops_per_token: 6N (matmuls, fwd+bwd, lm head counted) + 12·L·d·seq (attention). With a
+    /// frozen base (LoRA) the weights need no weight-gradient GEMM: 4N (the adapters' own FLOPs are negligible and not
+    /// counted); recomputation under activation checkpointing is never counted.</summary>
+    public static double FlopsPerToken(LlamaConfig c, int seq, bool frozenBase = false)
     {
         double d = c.HiddenSize, kv = c.NumKvHeads * c.HeadDim;
         double perLayer = d * d * 2 + d * kv * 2 + 3 * d * c.IntermediateSize;
         double n = c.NumLayers * perLayer + d * c.VocabSize;
-        return 6 * n + 12 * c.NumLayers * d * seq;
+        return (frozenBase ? 4 : 6) * n + 12 * c.NumLayers * d * seq;
     }
 
     static void Sync(Device d) { if (d.type == DeviceType.CUDA) cuda.synchronize(d); }
@@ -52,6 +54,11 @@ public static class ThroughputBenchmark
 
     static double? PeakGiB(Device device) =>
         NativeExtension.UsableOn(device) ? Math.Round(NativeExtension.CudaMemory(device.index < 0 ? 0 : device.index, false).PeakAllocated / 1073741824.0, 2) : null;
+
+    /// <summary>GiB allocated now: after building model, adapters and optimizer it is the static part of the peak (weights,
+    /// fp32 masters, AdamW moments); the rest of the peak is activations and temporaries.</summary>
+    static double? AllocatedGiB(Device device) =>
+        NativeExtension.UsableOn(device) ? Math.Round(NativeExtension.CudaMemory(device.index < 0 ? 0 : device.index, false).Allocated / 1073741824.0, 2) : null;
 
     static void ResetPeak(Device device)
     {
@@ -75,6 +82,7 @@ public static class ThroughputBenchmark
         if (loraConfig is not null) LoraAdapter.Attach(model, loraConfig);
         var o = new TrainOptions { LearningRate = 1e-4, WeightDecay = 0.1, Beta1 = 0.9, Beta2 = 0.999, Precision = precision, ActivationCheckpointing = checkpointing };
         using var opt = TrainingLoop.CreateOptimizer(model, o);
+        var staticGiB = AllocatedGiB(device);
         model.train();
         // Drawn on the CPU generator (seeded, same on every machine), then moved: a CPU generator cannot fill a CUDA tensor.
         using var x = randint(0, cfg.VocabSize, [batch, seq], ScalarType.Int64, CPU, generator: new Generator(0)).to(device);
@@ -100,12 +108,12 @@ public static class ThroughputBenchmark
         Sync(device);
         var dt = sw.Elapsed.TotalSeconds;
         var tps = (double)batch * seq * steps / dt;
-        double? mfu = loraConfig is null ? Math.Round(tps * FlopsPerToken(cfg, seq) / peakFlops, 3) : null;
+        var mfu = Math.Round(tps * FlopsPerToken(cfg, seq, frozenBase: loraConfig is not null) / peakFlops, 3);
         var total = model.parameters().Sum(p => p.numel());
         var trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         var meanLoss = lossSum.item<float>() / (warmup + steps + (captured is null ? 0 : 1));
         return new TrainResult(name, lora, seq, batch, Math.Round(tps), Math.Round(dt / steps * 1e3, 2), Math.Round(total / 1e6, 1), Math.Round(trainable / 1e6, 2),
-            mfu, meanLoss, precision, checkpointing, opt.Name, PeakGiB(device), captured is null ? "eager" : "cuda-graph");
+            mfu, meanLoss, precision, checkpointing, opt.Name, PeakGiB(device), captured is null ? "eager" : "cuda-graph", staticGiB);
     }
 
     /// <summary>A random model kept for several generation measurements (building a 7B one takes seconds).</summary>
