@@ -168,7 +168,7 @@ def main():
            "versions": {"python": platform.python_version(), "torch": torch.__version__, "transformers": transformers.__version__,
                         "peft": peft.__version__, "accelerate": accelerate.__version__},
            "machine": platform.node(), "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-           "commit": commit(), "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "stages": []}
+           "commit": commit(), "finished": False, "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "stages": []}
 
     per_step = args.batch * args.grad_accum * accelerator.num_processes
     for s, stage in enumerate(stages):
@@ -211,12 +211,18 @@ def main():
                               "tokens": tokens, "tokens_per_second": round(tokens / seconds, 1), "adapter": os.path.relpath(folder, args.out)})
         say(f"stage {s + 1}/{len(stages)} {stage['name']}: {len(examples)} examples, {steps} steps, loss {losses[0]:.3f} -> "
             f"{sum(tail) / len(tail):.3f}, {seconds:.1f} s, adapter in {folder}")
+        write_log(accelerator, log, args.out)   # after every stage: a run cut short still says what it trained
     save(accelerator, model, os.path.join(args.out, "adapter"))
-    if accelerator.is_main_process:
-        with open(os.path.join(args.out, "train_log.json"), "w") as f:
-            json.dump(log, f, indent=1)
-        say(f"wrote {os.path.join(args.out, 'adapter')} and train_log.json")
+    log["finished"] = True
+    write_log(accelerator, log, args.out)
+    say(f"wrote {os.path.join(args.out, 'adapter')} and train_log.json")
     accelerator.end_training()
+
+
+def write_log(accelerator, log, out):
+    if accelerator.is_main_process:
+        with open(os.path.join(out, "train_log.json"), "w") as f:
+            json.dump(log, f, indent=1)
 
 
 def save(accelerator, model, folder):
