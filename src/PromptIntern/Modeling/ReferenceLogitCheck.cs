@@ -108,10 +108,10 @@ public static class ReferenceLogitCheck
 
     /// <summary>One sentence for the README's parity section.</summary>
     public static string ToReadmeLine(Result r, string commit) =>
-        $"{r.Model} ({r.Parameters / 1e9:0.00}B parameters, {r.DType} on {r.Device}, commit {commit[..Math.Min(10, commit.Length)]}): max abs logit diff "
+        $"{r.Model} ({r.Parameters / 1e9:0.00}B parameters, {r.DType} on {r.Device} ({r.Reference?["gpu"]}), commit {commit[..Math.Min(10, commit.Length)]}): max abs logit diff "
         + $"{r.KitVsFp32.MaxAbs:0.000} against transformers' fp32 computation, where transformers' own {r.DType} run is {r.NoiseFloor.MaxAbs:0.000} off "
         + $"(tolerance {ToleranceFactor:0}×: {(r.WithinTolerance ? "within" : "NOT within")}); greedy tokens equal to transformers' {r.DType} run "
-        + $"{r.Greedy.KitVsBf16}/{r.Greedy.Tokens}; loaded in {r.Loading.Seconds:0.0} s with a peak host RSS of {Gib(r.Loading.HostPeakRss)} "
+        + $"{r.Greedy.KitVsBf16}/{r.Greedy.Tokens} until the first divergence (transformers' {r.DType} and fp32 runs: {r.Greedy.Bf16VsFp32}/{r.Greedy.Tokens}; random weights leave near-ties); loaded in {r.Loading.Seconds:0.0} s with a peak host RSS of {Gib(r.Loading.HostPeakRss)} "
         + $"for {Gib(r.Loading.WeightBytes)} of weights.";
 
     /// <summary>Markdown report: the gaps, the tolerance, greedy agreement and loading cost.</summary>
