@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PromptIntern.Data;
+using PromptIntern.Experiments;
 using PromptIntern.Modeling;
 using PromptIntern.Native;
 using PromptIntern.Provenance;
@@ -17,7 +18,7 @@ public sealed class BenchVerb : IVerb
 {
     public Command Build()
     {
-        var kind = new Argument<string>("kind") { Description = "train, generate, latency, native (GPU self-check) or all (train + generate)", DefaultValueFactory = _ => "all" };
+        var kind = new Argument<string>("kind") { Description = "train, generate, latency, native (GPU self-check), eval-batching (input-order vs length-sorted evaluation batches) or all (train + generate)", DefaultValueFactory = _ => "all" };
         var configs = new Option<string>("--config") { Description = "Comma-separated shapes: presets or llama2-7b", DefaultValueFactory = _ => "nano,smol135m" };
         var lora = new Option<string>("--lora") { Description = "Comma-separated training variants: none (full fine-tuning), qv (r16 q,v), all (r32 all linear)", DefaultValueFactory = _ => "none,qv" };
         var seq = new Option<int>("--seq") { Description = "Training sequence length", DefaultValueFactory = _ => 1024 }.Positive();
@@ -35,15 +36,24 @@ public sealed class BenchVerb : IVerb
         var peak = new Option<double>("--peak-tflops") { Description = "Dense bf16 peak for MFU (H100 SXM datasheet: 989)", DefaultValueFactory = _ => 989 }.Positive();
         var results = new Option<string?>("--results") { Description = "Results folder whose runs give the latency layouts' token lengths (default: results)" };
         var outDir = new Option<string?>("--out-dir") { Description = "Output folder (default: results/bench)" };
+        var model = new Option<string>("--model") { Description = "eval-batching: model folder", DefaultValueFactory = _ => KitPaths.TinyModelFolder };
+        var task = new Option<string>("--task") { Description = "eval-batching: task whose dev rows are decoded", DefaultValueFactory = _ => TaskName.Nl2Bash };
+        var evalRows = new Option<int>("--rows") { Description = "eval-batching: first dev rows decoded", DefaultValueFactory = _ => 40 }.Positive();
+        var shots = new Option<int>("--shots") { Description = "eval-batching: retrieved examples in each prompt (after the quick preset's template)", DefaultValueFactory = _ => 3 }.AtLeast(0);
+        var evalBatches = new Option<string>("--eval-batches") { Description = "eval-batching: comma-separated batch sizes", DefaultValueFactory = _ => "16,8" };
 
         var cmd = new Command("bench", "Measure training throughput, KV-cache generation latency and the paper's prompt layouts' latency; same shapes as bench/peer/peer_torch.py");
         cmd.Arguments.Add(kind);
-        foreach (var o in new Option[] { configs, lora, seq, batch, steps, warm, ckpt, graph, prompts, newTokens, reps, batches, precision, device, peak, results, outDir }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { configs, lora, seq, batch, steps, warm, ckpt, graph, prompts, newTokens, reps, batches, precision, device, peak, results, outDir, model, task, evalRows, shots, evalBatches }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var k = p.GetValue(kind)!;
-            if (k is not ("train" or "generate" or "latency" or "native" or "all")) throw new ArgumentException($"bench kind '{k}': expected train, generate, latency, native or all.");
+            if (k is not ("train" or "generate" or "latency" or "native" or "eval-batching" or "all"))
+                throw new ArgumentException($"bench kind '{k}': expected train, generate, latency, native, eval-batching or all.");
             var dev = Devices.Parse(p.GetValue(device)!);
+            if (k == "eval-batching")
+                return EvalBatching(p.GetValue(model)!, p.GetValue(task)!, p.GetValue(evalRows), p.GetValue(shots), Split(p.GetValue(evalBatches)!).Select(ParseBatch).ToList(),
+                    p.GetValue(reps), dev, p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "bench", "eval-batching"));
             var prec = p.GetValue(precision)!;
             if (prec is not ("bf16-mixed" or "bf16" or "fp32")) throw new ArgumentException($"--precision '{prec}': expected bf16-mixed, bf16 or fp32.");
             bool genBf16 = prec != "fp32";
@@ -89,6 +99,27 @@ public sealed class BenchVerb : IVerb
         });
         return cmd;
     }
+
+    /// <summary>Decodes a task's first dev rows with a few-shot layout in input-order and length-sorted batches.</summary>
+    static int EvalBatching(string modelDir, string task, int rows, int shots, IReadOnlyList<int> batches, int reps, TorchSharp.torch.Device dev, string outDir)
+    {
+        var preset = ReproducePreset.Quick with { EvalRows = rows };
+        var setup = TaskSetup.Load(task, preset, seed: 1337);
+        using var lm = CausalLanguageModel.Load(modelDir, dev);
+        var result = EvalBatchingBenchmark.Run(lm, setup, shots, batches, reps, preset.MaxNewTokens);
+        var config = new Dictionary<string, object?>
+        {
+            ["model_dir"] = Path.GetFullPath(modelDir), ["task"] = setup.Task, ["eval_file"] = setup.EvalFile, ["rows"] = setup.Eval.Count, ["shots"] = shots,
+            ["template_token_cap"] = preset.TemplateTokenCap, ["batch_sizes"] = batches, ["reps"] = reps, ["device"] = dev.ToString(),
+            ["cpu_threads"] = TorchSharp.torch.get_num_threads(), ["decode"] = GraphDecoder.Applies(dev) ? "cuda-graph" : "eager",
+        };
+        foreach (var f in EvalBatchingBenchmark.Write(Path.Combine(outDir, $"{setup.Task}-{dev.type.ToString().ToLowerInvariant()}"), result, RunProvenance.Capture(config)))
+            AnsiConsole.MarkupLineInterpolated($"wrote {f}");
+        return result.SameOutputs ? 0 : 1;
+    }
+
+    static int ParseBatch(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int b) && b > 0 ? b
+        : throw new ArgumentException($"--eval-batches: '{text}' is not a positive batch size.");
 
     static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

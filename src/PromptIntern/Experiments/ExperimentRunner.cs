@@ -186,9 +186,17 @@ public sealed class ExperimentRunner(ReproducePreset preset, string experimentsR
         ResultsWriter.Write(Path.Combine(ExperimentsRoot, id), result, setup, prompts, predictions, report,
             new Dictionary<string, object?> { ["preset"] = preset, ["method"] = method, ["plan"] = curriculum.Plan, ["stages"] = stages,
                 ["train_file"] = setup.TrainFile, ["eval_file"] = setup.EvalFile, ["model_dir"] = ModelDirectory,
-                ["model_sha256"] = ModelSha256, ["base_heldout"] = HeldOutPerplexity.Read(ModelDirectory), ["seed"] = seed, ["max_new_tokens"] = options.MaxNewTokens, ["eval_rows"] = setup.Eval.Count, ["deterministic_training"] = DeterministicTraining,
+                ["model_sha256"] = ModelSha256, ["base_heldout"] = HeldOutPerplexity.Read(ModelDirectory), ["seed"] = seed, ["max_new_tokens"] = options.MaxNewTokens,
+                ["generation_batches"] = GenerationBatches(lm, texts, options), ["eval_rows"] = setup.Eval.Count, ["deterministic_training"] = DeterministicTraining,
                 ["template_compressor"] = curriculum.CompressorName, ["retriever"] = curriculum.RetrieverName });
         return result;
+    }
+
+    /// <summary>The batching policy of the batched pass and the share of its prefill slots that were padding.</summary>
+    static object GenerationBatches(CausalLanguageModel lm, IReadOnlyList<string> texts, GenerationOptions options)
+    {
+        var padding = lm.Padding(texts, options);
+        return new { batch_size = options.BatchSize, order = options.Buckets.Policy, prompt_tokens = padding.RealTokens, pad_tokens = padding.PadTokens, pad_fraction = padding.PadFraction };
     }
 
     IReadOnlyList<PromptParts> InferencePrompts(TaskSetup setup, MethodSpec method, StagedCurriculum curriculum, ITokenScorer scorer)
@@ -213,9 +221,13 @@ public sealed class ExperimentRunner(ReproducePreset preset, string experimentsR
     static IPromptCompressor CompressorFor(string method, ITokenScorer scorer) =>
         new CachingCompressor(Compressors.Create(method, scorer), scorer.Name);
 
-    GenerationOptions GenerationOptionsFor(TaskSetup setup) => new()
+    GenerationOptions GenerationOptionsFor(TaskSetup setup) => EvalGenerationOptions(setup, NewTokenCap(setup), Devices.Parse(preset.Device));
+
+    /// <summary>How the batched evaluation pass decodes: greedy, 64 rows per batch on CUDA and 16 on CPU, grouped by prompt
+    /// length, prompts too long for the context cut from the left, and stopped where the task's answers end.</summary>
+    public static GenerationOptions EvalGenerationOptions(TaskSetup setup, int maxNewTokens, torch.Device device) => new()
     {
-        MaxNewTokens = NewTokenCap(setup), Temperature = 0, Seed = 1337, BatchSize = Devices.Parse(preset.Device).type == DeviceType.CUDA ? 64 : 16,
+        MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 1337, BatchSize = device.type == DeviceType.CUDA ? 64 : 16,
         TruncatePromptLeft = true,
         // One-line answers (a command, a formula) end at the newline; code ends at the next query marker or EOS.
         StopSequences = !setup.OneLineAnswers ? TaskFormat.StopMarkers : [.. TaskFormat.StopMarkers, "\n"],

@@ -111,21 +111,32 @@ public sealed class CausalLanguageModel : IDisposable
         return result;
     }
 
-    /// <summary>Completes each prompt (BOS prepended where the tokenizer takes one); decodes in batches of <see cref="GenerationOptions.BatchSize"/>.</summary>
+    /// <summary>Completes each prompt (BOS prepended where the tokenizer takes one); decodes in batches of <see cref="GenerationOptions.BatchSize"/>,
+    /// grouped by prompt length unless <see cref="GenerationOptions.BucketByLength"/> is off. Results are in <paramref name="prompts"/>' order.</summary>
     public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<string> prompts, GenerationOptions? options = null)
     {
         var o = options ?? new GenerationOptions();
-        var results = new List<GenerationResult>(prompts.Count);
-        for (int i = 0; i < prompts.Count; i += Math.Max(1, o.BatchSize))
+        var encoded = prompts.Select(p => Encode(p)).ToList();
+        var results = new GenerationResult[prompts.Count];
+        foreach (var batch in o.Buckets.Plan(PromptLengths(encoded, o)))
         {
-            var batch = prompts.Skip(i).Take(Math.Max(1, o.BatchSize)).Select(p => Encode(p)).ToList();
+            var ids = batch.Select(i => encoded[i]).ToList();
             var sw = Stopwatch.StartNew();
-            var outs = TextGenerator.Generate(Model, Tokenizer, batch, o);
+            var outs = TextGenerator.Generate(Model, Tokenizer, ids, o);
             var ms = sw.Elapsed.TotalMilliseconds;
-            results.AddRange(outs.Select((x, k) => new GenerationResult(x.Text, batch[k].Length, x.Tokens.Length, ms, x.Finish)));
+            for (int k = 0; k < batch.Length; k++)
+                results[batch[k]] = new GenerationResult(outs[k].Text, ids[k].Length, outs[k].Tokens.Length, ms, outs[k].Finish);
         }
         return results;
     }
+
+    /// <summary>The padding <see cref="Generate"/> would decode <paramref name="prompts"/> with under <paramref name="options"/>.</summary>
+    public PaddingStats Padding(IReadOnlyList<string> prompts, GenerationOptions options) =>
+        options.Buckets.Padding(PromptLengths(prompts.Select(p => Encode(p)).ToList(), options));
+
+    /// <summary>Prompt lengths as decoded: after <see cref="GenerationOptions.TruncatePromptLeft"/> cuts them to the context.</summary>
+    int[] PromptLengths(IReadOnlyList<int[]> encoded, GenerationOptions o) =>
+        encoded.Select(e => o.TruncatePromptLeft ? Math.Min(e.Length, Math.Max(2, Config.MaxSeqLen - o.MaxNewTokens)) : e.Length).ToArray();
 
     public void Dispose() => Model.Dispose();
 }

@@ -12,8 +12,13 @@ public sealed record GenerationOptions
     public bool StopAtEos { get; init; } = true;
     /// <summary>Prompts decoded together (left-padded to the longest).</summary>
     public int BatchSize { get; init; } = 16;
+    /// <summary>Batch prompts of similar length together (<see cref="LengthBuckets"/>); results keep the input order.</summary>
+    public bool BucketByLength { get; init; } = true;
     /// <summary>Cut prompts longer than the context from the left (keeping BOS), as fine-tuning does; false: such a prompt is an error.</summary>
     public bool TruncatePromptLeft { get; init; }
+
+    /// <summary>The batching policy these options give.</summary>
+    public LengthBuckets Buckets => new() { BatchSize = BatchSize, ByLength = BucketByLength };
 }
 
 /// <summary>One completion with its accounting: prompt and generated token counts (model tokenizer) and wall time of its batch.</summary>

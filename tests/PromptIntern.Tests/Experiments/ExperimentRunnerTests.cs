@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PromptIntern.Data;
 using PromptIntern.Experiments;
 using PromptIntern.Modeling;
@@ -52,6 +53,9 @@ public class ExperimentRunnerTests
             Assert.True(r.LatencyGc is { Settled: true, Gen0: >= 0, PauseMs: >= 0 }, r.Id);
             // The batched pass was timed after an untimed warm-up batch (4 dev rows, batch 16: all of them).
             Assert.Equal(4, r.BatchedWarmupQueries);
+            // The batching policy of that pass is part of the run's config.
+            var batches = JsonNode.Parse(File.ReadAllText(Path.Combine(results, r.Id, "config.json")))!["config"]!["generation_batches"]!;
+            Assert.Equal(("length-sorted", 16), (batches["order"]!.GetValue<string>(), batches["batch_size"]!.GetValue<int>()));
         }
         var full = first.Single(r => r.Method == "full-prompt");
         Assert.All(first.Where(r => r.Method != "full-prompt"), r => Assert.True(r.InputTokensPerQuery < full.InputTokensPerQuery, r.Method));
