@@ -18,7 +18,7 @@ public sealed class ReportVerb : IVerb
     public Command Build()
     {
         var results = new Option<string?>("--results") { Description = "results folder [default: results/]" };
-        var readme = new Option<string?>("--readme") { Description = "README whose <!-- headline --> block shows the main job's table [default: README.md; 'none' to skip]" };
+        var readme = new Option<string?>("--readme") { Description = "README whose <!-- headline --> and <!-- speed --> blocks show the main job's table and the engine benchmark [default: README.md; 'none' to skip]" };
         var cmd = new Command("report", "assemble every finished experiment into results/report/<preset>.{csv,md} and regenerate the READMEs' tables");
         cmd.Options.Add(results);
         cmd.Options.Add(readme);

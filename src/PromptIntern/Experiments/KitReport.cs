@@ -3,8 +3,9 @@ using PromptIntern.Provenance;
 namespace PromptIntern.Experiments;
 
 /// <summary>The one generator of the kit's generated Markdown: results/report/&lt;preset&gt;.{csv,md}, the experiment and
-/// benchmark tables of results/README.md, and the main job's table in the top-level README (the reference that
-/// <c>reproduce --preset quick</c> prints beside yours). The CLI's report verb adds the token tables it prints.</summary>
+/// benchmark tables of results/README.md, and in the top-level README the main job's table (the reference that
+/// <c>reproduce --preset quick</c> prints beside yours) and the newest engine benchmark's speed-ups (<see cref="EngineBenchmark"/>).
+/// The CLI's report verb adds the token tables it prints.</summary>
 public static class KitReport
 {
     /// <summary>Writes everything under <paramref name="resultsRoot"/> and the headline of <paramref name="readme"/>
@@ -31,6 +32,8 @@ public static class KitReport
         if (readme != null)
         {
             ReadmeSection.Replace(readme, "headline", Headline(Path.Combine(resultsRoot, "experiments")) + Environment.NewLine + stamp);
+            if (EngineBenchmark.Latest(Path.Combine(resultsRoot, "bench")) is { Summary.Latency.Count: > 0 } engine)
+                ReadmeSection.Replace(readme, "speed", engine.ReadmeBlock(Path.GetDirectoryName(Path.GetFullPath(readme))!));
             written.Add(readme);
         }
         return written;

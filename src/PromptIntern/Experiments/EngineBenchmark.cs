@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using PromptIntern.Data;
+
+namespace PromptIntern.Experiments;
+
+/// <summary>The like-for-like engine benchmark — ours beside transformers, every ratio from one call on one card — as
+/// bench/engine_summary.py writes it to <c>results/bench/session&lt;N&gt;/summary.json</c>. The session with the highest
+/// number that holds a summary is the current one, so a later session's numbers replace the earlier ones everywhere.</summary>
+public sealed partial record EngineBenchmark(string Folder, EngineSummary Summary)
+{
+    /// <summary>The newest session under <paramref name="benchRoot"/> with a summary.json; null when there is none.</summary>
+    public static EngineBenchmark? Latest(string benchRoot)
+    {
+        if (!Directory.Exists(benchRoot)) return null;
+        var newest = Directory.GetDirectories(benchRoot)
+            .Select(d => (Dir: d, Match: SessionName().Match(Path.GetFileName(d))))
+            .Where(x => x.Match.Success && File.Exists(Path.Combine(x.Dir, "summary.json")))
+            .OrderBy(x => int.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture)).ThenBy(x => x.Dir, StringComparer.Ordinal)
+            .Select(x => x.Dir).LastOrDefault();
+        return newest is null ? null : Load(newest);
+    }
+
+    /// <summary>Reads <c>summary.json</c> in <paramref name="folder"/>; a malformed file is an error naming it.</summary>
+    public static EngineBenchmark Load(string folder)
+    {
+        var path = Path.Combine(folder, "summary.json");
+        try
+        {
+            var summary = JsonSerializer.Deserialize<EngineSummary>(File.ReadAllText(path))
+                ?? throw new DataFormatException(path, 0, "", "the file holds null");
+            return new EngineBenchmark(folder, summary);
+        }
+        catch (JsonException e) { throw new DataFormatException(path, (int)(e.LineNumber ?? 0) + 1, e.Path ?? "", e.Message); }
+    }
+
+    /// <summary>The session's name (its folder).</summary>
+    public string Session => Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
+
+    /// <summary>Model shapes with layout timings, smallest first as the benchmark ran them.</summary>
+    public IReadOnlyList<string> Models => Summary.Latency.Select(r => r.Model).Distinct().ToList();
+
+    /// <summary>Query-only over full-prompt speed-up per task and batch for <paramref name="model"/>: ours, the peer's
+    /// (eager; compiled where the session ran it) and the paper's.</summary>
+    public IReadOnlyList<LayoutSpeedup> Speedups(string model) => Summary.Latency.Where(r => r.Model == model).Select(r => new LayoutSpeedup(
+        r.Model, r.Task, r.Batch, DeviceName(r.Device), r.Ours.PromptTokens["full"], r.Ours.PromptTokens["query-only"],
+        r.Ours.MsPerQuery["full"], r.Ours.MsPerQuery["query-only"], r.Ours.Speedup, r.PeerEager?.Speedup, r.PeerCompiled?.Speedup, r.PaperSpeedup)).ToList();
+
+    /// <summary>Every training and decoding row as one ratio to the peer of its own call, with the issue's goal where it has one.</summary>
+    public IReadOnlyList<EngineRatio> Ratios() =>
+    [
+        .. Summary.Train.Select(t => new EngineRatio("training", t.Call, DeviceName(t.Device), t.Model,
+            $"{(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)}, {t.Batch}x{t.Seq}, {t.OursStep} step", t.Peer, "tokens/s", t.OursTokensPerSecond,
+            t.PeerTokensPerSecond, t.Ratio, "> 1", t.Goal?.Target, t.Goal?.Met)),
+        .. Summary.Decode.Select(d => new EngineRatio("decoding", d.Call, DeviceName(d.Device), d.Model,
+            $"{d.PromptTokens} + {d.NewTokens} tokens, batch {d.Batch}, {d.OursDecode}", d.Peer, "ms", d.OursMs, d.PeerMs, d.Ratio, "< 1", d.Goal?.Target, d.Goal?.Met)),
+    ];
+
+    /// <summary>The README's speed bullet: per model shape at the largest batch, the query-only speed-up per task, ours and
+    /// the peer's, beside the paper's; <paramref name="readmeDirectory"/> makes the link to summary.md relative.</summary>
+    public string ReadmeBlock(string readmeDirectory)
+    {
+        static string X(double? x) => x is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+        var rows = Models.Select(m => Speedups(m)).Where(s => s.Count > 0).Select(s => s.Where(r => r.Batch == s.Max(x => x.Batch)).ToList()).ToList();
+        var tasks = rows.SelectMany(s => s.Select(r => r.Task)).Distinct().ToList();
+        string PerTask(IReadOnlyList<LayoutSpeedup> s, Func<LayoutSpeedup, double?> pick) =>
+            string.Join(" / ", tasks.Select(t => X(s.FirstOrDefault(r => r.Task == t) is { } r ? pick(r) : null)));
+        bool oneBatch = rows.Select(s => s[0].Batch).Distinct().Count() == 1;
+        var shapes = rows.Select(s => $"{PerTask(s, r => r.Ours)} at the {s[0].Model} shape{(oneBatch ? "" : $" (batch {s[0].Batch})")}" +
+            (s.Any(r => r.PeerEager is not null) ? $" (transformers: {PerTask(s, r => r.PeerEager)})" : ""));
+        var link = Path.GetRelativePath(readmeDirectory, Path.Combine(Folder, "summary.md")).Replace('\\', '/');
+        var devices = string.Join(", ", rows.SelectMany(s => s.Select(r => r.Device)).Distinct());
+        var paper = rows.SelectMany(s => s).Select(r => r.Paper).FirstOrDefault(PaperReference.InferenceSpeedup);
+        return Wrapped("- **Speed-ups grow with model size.** The kit's own small bases decode bound by kernel launches, so their latency " +
+            "columns say little. The like-for-like benchmark times the full prompt and the query alone at the tasks' measured lengths " +
+            $"(random weights, ours beside transformers on one {devices}): {(oneBatch ? $"at batch {rows[0][0].Batch}, " : "")}query-only is faster than the " +
+            $"full prompt ({string.Join(" / ", tasks)}) by {string.Join("; ", shapes)}; the paper reports " +
+            $"{paper.ToString("0.##", CultureInfo.InvariantCulture)}x. Batch 1 and the engine's training and decoding ratios: [{link}]({link}).");
+    }
+
+    /// <summary>A Markdown bullet wrapped as the README's prose is: lines of at most 118 characters, continuations indented.</summary>
+    static string Wrapped(string bullet)
+    {
+        var lines = new List<string> { "" };
+        foreach (var word in bullet.Split(' '))
+        {
+            if (lines[^1].Length > 0 && lines[^1].Length + 1 + word.Length > 118) lines.Add("  ");
+            lines[^1] += (lines[^1].Trim().Length > 0 ? " " : "") + word;
+        }
+        return string.Join("\n", lines);
+    }
+
+    static string DeviceName(string device) => device.Split(',')[0].Trim();
+
+    [GeneratedRegex(@"^session(\d+)")]
+    private static partial Regex SessionName();
+}
+
+/// <summary>One task and batch of the layout benchmark: prompt tokens and ms per query for the full prompt and the query
+/// alone, and the speed-up full / query-only for ours, the peer (eager, compiled; null where not run) and the paper.</summary>
+public sealed record LayoutSpeedup(string Model, string Task, int Batch, string Device, int FullPromptTokens, int QueryOnlyPromptTokens,
+    double FullMsPerQuery, double QueryOnlyMsPerQuery, double Ours, double? PeerEager, double? PeerCompiled, double Paper);
+
+/// <summary>One engine measurement against the peer of the same call: <see cref="Ratio"/> is ours / peer in
+/// <see cref="Unit"/>; <see cref="Better"/> says which side of 1 favours ours.</summary>
+public sealed record EngineRatio(string Kind, string Call, string Device, string Model, string Setting, string Peer, string Unit,
+    double Ours, double? PeerValue, double? Ratio, string Better, string? Goal, bool? GoalMet);
+
+/// <summary>summary.json of one benchmark session (bench/engine_summary.py).</summary>
+public sealed record EngineSummary(
+    [property: JsonPropertyName("train")] IReadOnlyList<EngineSummary.TrainRow> Train,
+    [property: JsonPropertyName("decode")] IReadOnlyList<EngineSummary.DecodeRow> Decode,
+    [property: JsonPropertyName("latency")] IReadOnlyList<EngineSummary.LatencyRow> Latency)
+{
+    public sealed record Goal([property: JsonPropertyName("target")] string Target, [property: JsonPropertyName("met")] bool? Met);
+
+    public sealed record TrainRow(
+        [property: JsonPropertyName("call")] string Call, [property: JsonPropertyName("device")] string Device,
+        [property: JsonPropertyName("model")] string Model, [property: JsonPropertyName("lora")] string Lora,
+        [property: JsonPropertyName("batch")] int Batch, [property: JsonPropertyName("seq")] int Seq,
+        [property: JsonPropertyName("ours_step")] string OursStep, [property: JsonPropertyName("peer")] string Peer,
+        [property: JsonPropertyName("ours_tokens_per_s")] double OursTokensPerSecond,
+        [property: JsonPropertyName("peer_tokens_per_s")] double? PeerTokensPerSecond,
+        [property: JsonPropertyName("ratio")] double? Ratio, [property: JsonPropertyName("goal")] Goal? Goal);
+
+    public sealed record DecodeRow(
+        [property: JsonPropertyName("call")] string Call, [property: JsonPropertyName("device")] string Device,
+        [property: JsonPropertyName("model")] string Model, [property: JsonPropertyName("prompt_tokens")] int PromptTokens,
+        [property: JsonPropertyName("new_tokens")] int NewTokens, [property: JsonPropertyName("batch")] int Batch,
+        [property: JsonPropertyName("ours_decode")] string OursDecode, [property: JsonPropertyName("peer")] string Peer,
+        [property: JsonPropertyName("ours_ms")] double OursMs, [property: JsonPropertyName("peer_ms")] double? PeerMs,
+        [property: JsonPropertyName("ratio")] double? Ratio, [property: JsonPropertyName("goal")] Goal? Goal);
+
+    public sealed record LatencyRow(
+        [property: JsonPropertyName("call")] string Call, [property: JsonPropertyName("device")] string Device,
+        [property: JsonPropertyName("model")] string Model, [property: JsonPropertyName("task")] string Task,
+        [property: JsonPropertyName("batch")] int Batch, [property: JsonPropertyName("paper_speedup")] double PaperSpeedup,
+        [property: JsonPropertyName("ours")] Layouts Ours, [property: JsonPropertyName("peer_eager")] Layouts? PeerEager,
+        [property: JsonPropertyName("peer_compiled")] Layouts? PeerCompiled);
+
+    /// <summary>One engine's timings of the three layouts (keys full, llmlingua2, query-only).</summary>
+    public sealed record Layouts(
+        [property: JsonPropertyName("prompt_tokens")] IReadOnlyDictionary<string, int> PromptTokens,
+        [property: JsonPropertyName("ms_per_query")] IReadOnlyDictionary<string, double> MsPerQuery,
+        [property: JsonPropertyName("speedup_full_over_query_only")] double Speedup);
+}

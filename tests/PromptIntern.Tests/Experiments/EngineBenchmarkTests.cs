@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using PromptIntern.Data;
+using PromptIntern.Experiments;
+using Xunit;
+
+namespace PromptIntern.Tests.Experiments;
+
+public class EngineBenchmarkTests
+{
+    static string CommittedSession6 => Path.Combine(KitPaths.Results, "bench", "session6");
+
+    [Fact]
+    public void Latest_IsTheHighestNumberedSessionThatHasASummary()
+    {
+        using var dir = new TempDir();
+        void Session(string name, bool summary)
+        {
+            Directory.CreateDirectory(dir.File(name));
+            if (summary) File.Copy(Path.Combine(CommittedSession6, "summary.json"), Path.Combine(dir.File(name), "summary.json"));
+        }
+        Assert.Null(EngineBenchmark.Latest(dir.Path));
+        Session("session6", summary: true);
+        Session("session7", summary: false); // a session still being written
+        Session("ours-h200", summary: true);
+        Assert.Equal("session6", EngineBenchmark.Latest(dir.Path)!.Session);
+        Session("session9", summary: true);
+        Session("session10", summary: true);
+        Assert.Equal("session10", EngineBenchmark.Latest(dir.Path)!.Session);
+    }
+
+    [Fact]
+    public void Load_MalformedSummary_NamesTheFile()
+    {
+        using var dir = new TempDir();
+        dir.Write("summary.json", "{\"train\": [ {\"call\": 3 ] }");
+        var e = Assert.Throws<DataFormatException>(() => EngineBenchmark.Load(dir.Path));
+        Assert.Contains("summary.json", e.Message);
+    }
+
+    [Fact]
+    public void Session6_SpeedupsAndRatios_AreTheSummaryRows()
+    {
+        var bench = EngineBenchmark.Load(CommittedSession6);
+        Assert.Equal(["nano", "smol135m", "llama2-7b"], bench.Models);
+        var b8 = bench.Speedups("llama2-7b").Where(r => r.Batch == 8).ToDictionary(r => r.Task);
+        Assert.Equal(["nl2bash", "mbpp", "nl2formula"], b8.Keys);
+        // summary.md: llama2-7b, nl2bash, batch 8 — 2942 / 28 prompt tokens, 130.3 / 28.9 ms per query, 4.51x, the peer 2.72x.
+        var bash = b8["nl2bash"];
+        Assert.Equal((2942, 28, 130.3, 28.9, 4.51, 2.72, 4.2), (bash.FullPromptTokens, bash.QueryOnlyPromptTokens, bash.FullMsPerQuery,
+            bash.QueryOnlyMsPerQuery, bash.Ours, bash.PeerEager!.Value, bash.Paper));
+        Assert.Null(bench.Speedups("smol135m")[0].PeerEager);
+        var ratios = bench.Ratios();
+        Assert.Equal((16, 6), (ratios.Count(r => r.Kind == "training"), ratios.Count(r => r.Kind == "decoding")));
+        var decode = ratios.Single(r => r.Kind == "decoding" && r.Model == "nano" && r.Peer == "compiled");
+        Assert.Equal((84.5, 109.1, 0.775, "<= 0.8", true), (decode.Ours, decode.PeerValue!.Value, decode.Ratio!.Value, decode.Goal, decode.GoalMet!.Value));
+    }
+
+    /// <summary>The README's speed bullet is what <c>promptintern report</c> generates from the session it links to.</summary>
+    [Fact]
+    public void ReadmeSpeedBlock_IsGeneratedFromTheSessionItLinks()
+    {
+        var readme = File.ReadAllText(Path.Combine(KitPaths.Root, "README.md"));
+        var block = Regex.Match(readme, "<!-- speed:begin -->\n(.*?)\n<!-- speed:end -->", RegexOptions.Singleline);
+        Assert.True(block.Success, "README.md lacks the speed block");
+        var session = Regex.Match(block.Groups[1].Value, @"\(results/bench/([^/)]+)/summary\.md\)").Groups[1].Value;
+        var bench = EngineBenchmark.Load(Path.Combine(KitPaths.Results, "bench", session));
+        Assert.Equal(bench.ReadmeBlock(KitPaths.Root).Trim(), block.Groups[1].Value.Trim());
+        Assert.Contains(bench.Speedups("llama2-7b").Max(r => r.Ours).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "x", block.Groups[1].Value);
+    }
+}
