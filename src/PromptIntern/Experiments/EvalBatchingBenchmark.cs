@@ -17,16 +17,22 @@ namespace PromptIntern.Experiments;
 /// and whether their outputs agree.</summary>
 public static class EvalBatchingBenchmark
 {
-    /// <summary>One batch size × order: prompt and padding tokens of its prefills, and wall seconds per timed pass.</summary>
+    /// <summary>One batch size × order: prompt and padding tokens of its prefills, and per timed pass its wall seconds and
+    /// the CPU seconds this process spent (less inflated than wall time when other work shares the cores).</summary>
     public sealed record Row(
         [property: JsonPropertyName("batch_size")] int BatchSize,
         [property: JsonPropertyName("order")] string Order,
         [property: JsonPropertyName("prompt_tokens")] long PromptTokens,
         [property: JsonPropertyName("pad_tokens")] long PadTokens,
         [property: JsonPropertyName("pad_fraction")] double PadFraction,
-        [property: JsonPropertyName("seconds")] IReadOnlyList<double> Seconds)
+        [property: JsonPropertyName("seconds")] IReadOnlyList<double> Seconds,
+        [property: JsonPropertyName("cpu_seconds")] IReadOnlyList<double> CpuSeconds)
     {
-        [JsonPropertyName("median_seconds")] public double MedianSeconds => Evaluation.Latency.LatencyStats.Percentile(Seconds.Order().ToArray(), 0.5);
+        [JsonPropertyName("median_seconds")] public double MedianSeconds => Median(Seconds);
+        [JsonPropertyName("fastest_seconds")] public double FastestSeconds => Seconds.Min();
+        [JsonPropertyName("median_cpu_seconds")] public double MedianCpuSeconds => Median(CpuSeconds);
+
+        static double Median(IReadOnlyList<double> xs) => Evaluation.Latency.LatencyStats.Percentile(xs.Order().ToArray(), 0.5);
     }
 
     /// <summary>The rows of one layout, and whether both orders gave every query the same text.</summary>
@@ -53,23 +59,30 @@ public static class EvalBatchingBenchmark
         {
             var options = ExperimentRunner.EvalGenerationOptions(setup, cap, lm.Device) with { BatchSize = batch };
             var orders = new[] { options with { BucketByLength = false }, options with { BucketByLength = true } };
-            var seconds = orders.Select(_ => new List<double>()).ToArray();
+            var (seconds, cpu) = (orders.Select(_ => new List<double>()).ToArray(), orders.Select(_ => new List<double>()).ToArray());
             var outputs = orders.Select(o => lm.Generate(texts, o).Select(g => g.Text).ToList()).ToArray(); // also the warm-up
             same &= outputs[0].SequenceEqual(outputs[1]);
             for (int r = 0; r < reps; r++)
                 for (int k = 0; k < orders.Length; k++)
                 {
-                    long start = Stopwatch.GetTimestamp();
+                    var (start, cpuStart) = (Stopwatch.GetTimestamp(), CpuTime());
                     lm.Generate(texts, orders[k]);
                     seconds[k].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                    cpu[k].Add((CpuTime() - cpuStart).TotalSeconds);
                 }
             for (int k = 0; k < orders.Length; k++)
             {
                 var pad = lm.Padding(texts, orders[k]);
-                rows.Add(new Row(batch, orders[k].Buckets.Policy, pad.RealTokens, pad.PadTokens, pad.PadFraction, seconds[k]));
+                rows.Add(new Row(batch, orders[k].Buckets.Policy, pad.RealTokens, pad.PadTokens, pad.PadFraction, seconds[k], cpu[k]));
             }
         }
         return new Result(setup.Task, $"template + {shots} retrieved examples", texts.Count, cap, same, rows);
+    }
+
+    static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>Writes <c>&lt;stem&gt;.json</c> (result with config, commit, machine, date) and <c>&lt;stem&gt;.md</c>; returns both paths.</summary>
@@ -87,12 +100,14 @@ public static class EvalBatchingBenchmark
         static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
         var sb = new StringBuilder($"# Batched evaluation: input order vs length-sorted batches\n\n{r.Task}, {r.Queries} queries, {r.Layout}, " +
             $"greedy, at most {r.MaxNewTokens} new tokens; outputs identical in both orders: {(r.SameOutputs ? "yes" : "no")}.\n\n");
-        sb.Append("| batch | order | prompt tokens | pad tokens | pad share | median s per pass | speed-up |\n|---|---|---|---|---|---|---|\n");
+        sb.Append("| batch | order | prompt tokens | pad tokens | pad share | wall s, median | wall s, fastest | CPU s, median | speed-up (median / fastest / CPU) |\n");
+        sb.Append("|---|---|---|---|---|---|---|---|---|\n");
         foreach (var row in r.Rows)
         {
-            var baseline = r.Rows.First(x => x.BatchSize == row.BatchSize);
+            var b = r.Rows.First(x => x.BatchSize == row.BatchSize);
             sb.Append($"| {row.BatchSize} | {row.Order} | {row.PromptTokens} | {row.PadTokens} | {F(row.PadFraction, "P1")} | {F(row.MedianSeconds, "0.00")} | " +
-                $"{F(baseline.MedianSeconds / row.MedianSeconds, "0.00")}x |\n");
+                $"{F(row.FastestSeconds, "0.00")} | {F(row.MedianCpuSeconds, "0.00")} | {F(b.MedianSeconds / row.MedianSeconds, "0.00")}x / " +
+                $"{F(b.FastestSeconds / row.FastestSeconds, "0.00")}x / {F(b.MedianCpuSeconds / row.MedianCpuSeconds, "0.00")}x |\n");
         }
         sb.Append($"\n{provenance.Summary}\n");
         return sb.ToString();

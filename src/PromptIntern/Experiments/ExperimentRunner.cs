@@ -156,10 +156,10 @@ public sealed class ExperimentRunner(ReproducePreset preset, string experimentsR
         var prompts = Phase("prompts", () => InferencePrompts(setup, method, curriculum, scorer));
         var texts = prompts.Select(PromptRenderer.ToText).ToList();
         var options = GenerationOptionsFor(setup);
-        // One untimed batch first (two new tokens): a process's first use of new shapes pays one-off costs (kernel
-        // loading, allocator growth) that otherwise land in a dev-set pass of only a few seconds on the GPU, in
-        // whichever row runs first.
-        var warmup = texts.Take(options.BatchSize).ToList();
+        // One untimed batch first (two new tokens), the pass's first: a process's first use of new shapes pays one-off
+        // costs (kernel loading, allocator growth) that otherwise land in a dev-set pass of only a few seconds on the
+        // GPU, in whichever row runs first.
+        var warmup = lm.Batches(texts, options).Take(1).SelectMany(b => b).Select(i => texts[i]).ToList();
         lm.Generate(warmup, options with { MaxNewTokens = 2 });
         Settle(lm.Device);
         var generated = Phase("generate", () => lm.Generate(texts, options));

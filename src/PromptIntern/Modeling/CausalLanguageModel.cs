@@ -130,6 +130,10 @@ public sealed class CausalLanguageModel : IDisposable
         return results;
     }
 
+    /// <summary>The batches (indices into <paramref name="prompts"/>) <see cref="Generate"/> decodes, in its order.</summary>
+    public IReadOnlyList<int[]> Batches(IReadOnlyList<string> prompts, GenerationOptions options) =>
+        options.Buckets.Plan(PromptLengths(prompts.Select(p => Encode(p)).ToList(), options));
+
     /// <summary>The padding <see cref="Generate"/> would decode <paramref name="prompts"/> with under <paramref name="options"/>.</summary>
     public PaddingStats Padding(IReadOnlyList<string> prompts, GenerationOptions options) =>
         options.Buckets.Padding(PromptLengths(prompts.Select(p => Encode(p)).ToList(), options));

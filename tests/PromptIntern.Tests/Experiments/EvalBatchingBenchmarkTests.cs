@@ -22,7 +22,7 @@ public class EvalBatchingBenchmarkTests
         var (inOrder, sorted) = (result.Rows[0], result.Rows[1]);
         Assert.Equal(inOrder.PromptTokens, sorted.PromptTokens);
         Assert.True(sorted.PadTokens <= inOrder.PadTokens);
-        Assert.All(result.Rows, r => Assert.True(r.Seconds.Count == 1 && r.MedianSeconds > 0));
+        Assert.All(result.Rows, r => Assert.True(r.Seconds.Count == 1 && r.CpuSeconds.Count == 1 && r.FastestSeconds > 0 && r.MedianCpuSeconds > 0));
 
         using var dir = new TempDir();
         var files = EvalBatchingBenchmark.Write(dir.File("nl2bash-cpu"), result, RunProvenance.Capture(new Dictionary<string, object?> { ["rows"] = 6 }));
