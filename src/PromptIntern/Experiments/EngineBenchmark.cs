@@ -73,11 +73,11 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
         var link = Path.GetRelativePath(readmeDirectory, Path.Combine(Folder, "summary.md")).Replace('\\', '/');
         var devices = string.Join(", ", rows.SelectMany(s => s.Select(r => r.Device)).Distinct());
         var paper = rows.SelectMany(s => s).Select(r => r.Paper).FirstOrDefault(PaperReference.InferenceSpeedup);
-        return Wrapped("- **Speed-ups grow with model size.** The kit's own small bases decode bound by kernel launches, so their latency " +
-            "columns say little. The like-for-like benchmark times the full prompt and the query alone at the tasks' measured lengths " +
-            $"(random weights, ours beside transformers on one {devices}): {(oneBatch ? $"at batch {rows[0][0].Batch}, " : "")}query-only is faster than the " +
-            $"full prompt ({string.Join(" / ", tasks)}) by {string.Join("; ", shapes)}; the paper reports " +
-            $"{paper.ToString("0.##", CultureInfo.InvariantCulture)}x. Batch 1 and the engine's training and decoding ratios: [{link}]({link}).");
+        return Wrapped("- **Speed-ups grow with model size.** Our small bases decode bound by kernel launches, so their latency columns " +
+            "say little. Timing the full prompt against the query alone at the tasks' measured lengths (random weights, ours beside " +
+            $"transformers on one {devices}), {(oneBatch ? $"at batch {rows[0][0].Batch} " : "")}query-only is faster ({string.Join(" / ", tasks)}) by " +
+            $"{string.Join("; ", shapes)}; the paper reports {paper.ToString("0.##", CultureInfo.InvariantCulture)}x. Batch 1 and the engine's " +
+            $"training and decoding ratios: [{Session}]({link}).");
     }
 
     /// <summary>A Markdown bullet wrapped as the README's prose is: lines of at most 118 characters, continuations indented.</summary>

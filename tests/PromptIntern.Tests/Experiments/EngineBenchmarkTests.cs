@@ -62,7 +62,8 @@ public class EngineBenchmarkTests
         var readme = File.ReadAllText(Path.Combine(KitPaths.Root, "README.md"));
         var block = Regex.Match(readme, "<!-- speed:begin -->\n(.*?)\n<!-- speed:end -->", RegexOptions.Singleline);
         Assert.True(block.Success, "README.md lacks the speed block");
-        var session = Regex.Match(block.Groups[1].Value, @"\(results/bench/([^/)]+)/summary\.md\)").Groups[1].Value;
+        var session = Regex.Match(block.Groups[1].Value, @"\]\(results/bench/([^/)]+)/summary\.md\)").Groups[1].Value;
+        Assert.NotEqual("", session);
         var bench = EngineBenchmark.Load(Path.Combine(KitPaths.Results, "bench", session));
         Assert.Equal(bench.ReadmeBlock(KitPaths.Root).Trim(), block.Groups[1].Value.Trim());
         Assert.Contains(bench.Speedups("llama2-7b").Max(r => r.Ours).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "x", block.Groups[1].Value);
