@@ -36,17 +36,26 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
         // call() rather than forward() so that adapters attached as hooks (LoRA) take part; split (not narrow): its
-        // backward is one concatenation of the three gradients.
+        // backward is one concatenation of the gradients. Queries and keys are rotated together, heads laid [B, T, N, D]
+        // (one set of kernels for both), unless Qwen3 normalises each first.
         long qRows = _heads * _headDim, kvRows = _kvHeads * _headDim;
-        var qkv = qkv_proj.call(x).split([qRows, kvRows, kvRows], -1);
-        var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
-        q = q.view(b, t, _heads, _headDim);
-        k = k.view(b, t, _kvHeads, _headDim);
-        if (q_norm is not null) { q = q_norm.call(q); k = k_norm!.call(k); }
-        q = q.transpose(1, 2);
-        k = k.transpose(1, 2);
-        v = v.view(b, t, _kvHeads, _headDim).transpose(1, 2);
-        (q, k) = _rope.Apply(q, k, ctx.Positions, ctx.UniformPositions ? ctx.CacheStart : null);
+        var qkv = qkv_proj.call(x);
+        int? uniform = ctx.UniformPositions ? ctx.CacheStart : null;
+        Tensor q, k, v;
+        if (q_norm is null)
+        {
+            var parts = qkv.split([qRows + kvRows, kvRows], -1);
+            var qk = _rope.Rotate(parts[0].view(b, t, _heads + _kvHeads, _headDim), ctx.Positions, uniform).split([_heads, _kvHeads], 2);
+            (q, k, v) = (qk[0], qk[1], parts[1].view(b, t, _kvHeads, _headDim));
+        }
+        else
+        {
+            var parts = qkv.split([qRows, kvRows, kvRows], -1);
+            q = _rope.Rotate(q_norm.call(parts[0].view(b, t, _heads, _headDim)), ctx.Positions, uniform);
+            k = _rope.Rotate(k_norm!.call(parts[1].view(b, t, _kvHeads, _headDim)), ctx.Positions, uniform);
+            v = parts[2].view(b, t, _kvHeads, _headDim);
+        }
+        (q, k, v) = (q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)); // [B, heads, T, D] for SDPA and the cache
         if (ctx.Cache is not null) (k, v) = ctx.CacheSlot is { } slot ? ctx.Cache.AppendAt(_layer, slot, k, v) : ctx.Cache.Append(_layer, ctx.CacheStart, k, v);
         (k, v) = (RepeatKv(k), RepeatKv(v));
         var (mask, causal) = _window is { } w ? SlidingWindow.Restrict(ctx, t, k.shape[2], w, x.device) : (ctx.Mask, ctx.IsCausal);

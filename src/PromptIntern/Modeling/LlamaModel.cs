@@ -79,10 +79,11 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
             ? ForwardContext.Create((int)ids.shape[0], (int)ids.shape[1], ids.device)
             : ForwardContext.Create((int)ids.shape[0], (int)ids.shape[1], ids.device, padMask);
         var logits = Forward(ids, ctx);
-        var v = logits.shape[^1];
-        var pred = logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, v).to(ScalarType.Float32);
-        var target = labels.narrow(1, 1, labels.shape[1] - 1).reshape(-1);
-        return nn.functional.cross_entropy(pred, target, ignore_index: IgnoreIndex).MoveToOuterDisposeScope();
+        long b = labels.shape[0], v = logits.shape[^1];
+        // The labels shift left (the last position predicts nothing) rather than the logits right: the logits go to the
+        // loss as they are, with no copy of a [B, T-1, vocab] slice forward and no zero-filled gradient for it backward.
+        var target = cat([labels.narrow(1, 1, labels.shape[1] - 1), full([b, 1], IgnoreIndex, ScalarType.Int64, labels.device)], 1).reshape(-1);
+        return nn.functional.cross_entropy(logits.reshape(-1, v).to(ScalarType.Float32), target, ignore_index: IgnoreIndex).MoveToOuterDisposeScope();
     }
 
     public const long IgnoreIndex = -100;

@@ -33,18 +33,17 @@ public sealed class RotaryEmbedding
         return (_cosDev, _sinDev!);
     }
 
-    /// <summary>Rotates q and k ([B, H, T, D]) by the positions ([B, T], int64) of each token; when every row
-    /// shares positions start..start+T (no padding), pass <paramref name="uniformStart"/> to slice the table instead of gathering.</summary>
-    public (Tensor Q, Tensor K) Apply(Tensor q, Tensor k, Tensor positions, int? uniformStart = null)
+    /// <summary>Rotates heads laid out [B, T, N, D] (queries and keys together, or either) by the positions ([B, T], int64)
+    /// of each token; when every row shares positions start..start+T (no padding), pass <paramref name="uniformStart"/> to
+    /// slice the table instead of gathering. Returns a new [B, T, N, D] tensor.</summary>
+    public Tensor Rotate(Tensor x, Tensor positions, int? uniformStart = null)
     {
         using var scope = NewDisposeScope();
-        var (cosT, sinT) = Tables(q.device, q.dtype);
-        var t = q.shape[2];
-        var cos = uniformStart is { } s0 ? cosT.narrow(0, s0, t) : cosT[positions].unsqueeze(1); // [T,D] or [B,1,T,D]
-        var sin = uniformStart is { } s1 ? sinT.narrow(0, s1, t) : sinT[positions].unsqueeze(1);
-        var qr = q * cos + RotateHalf(q) * sin;
-        var kr = k * cos + RotateHalf(k) * sin;
-        return (qr.MoveToOuterDisposeScope(), kr.MoveToOuterDisposeScope());
+        var (cosT, sinT) = Tables(x.device, x.dtype);
+        var t = x.shape[1];
+        var cos = uniformStart is { } s0 ? cosT.narrow(0, s0, t).unsqueeze(1) : cosT[positions].unsqueeze(2); // [T,1,D] or [B,T,1,D]
+        var sin = uniformStart is { } s1 ? sinT.narrow(0, s1, t).unsqueeze(1) : sinT[positions].unsqueeze(2);
+        return (x * cos + RotateHalf(x) * sin).MoveToOuterDisposeScope();
     }
 
     static Tensor RotateHalf(Tensor x)

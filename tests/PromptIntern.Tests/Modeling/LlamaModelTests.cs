@@ -104,6 +104,33 @@ public class LlamaModelTests
     }
 
     [Fact]
+    public void Loss_IsTheMeanNextTokenCrossEntropy_OverLabelledPositions_WithGradients()
+    {
+        var model = new LlamaModel(LlamaConfig.Micro, seed: 6);
+        var ids = Ids([5, 9, 2, 7, 1, 3], [8, 8, 4, 6, 2, 9]);
+        var labels = Ids([-100, -100, 2, 7, 1, 3], [-100, 8, 4, -100, 2, 9]);
+        var loss = model.Loss(ids, labels);
+        loss.backward();
+        var grads = model.parameters().Select(p => p.grad!.clone()).ToArray();
+        model.zero_grad();
+        // The textbook form: position t's logits against label t+1, unlabelled positions left out of the mean.
+        var logits = model.call(ids);
+        var logp = nn.functional.log_softmax(logits.narrow(1, 0, 5), -1);
+        var terms = new List<Tensor>();
+        for (int r = 0; r < 2; r++)
+            for (int t = 0; t < 5; t++)
+            {
+                var label = labels[r, t + 1].item<long>();
+                if (label != LlamaModel.IgnoreIndex) terms.Add(-logp[r, t, label]);
+            }
+        var reference = stack(terms).mean();
+        reference.backward();
+        Assert.True(Math.Abs(loss.item<float>() - reference.item<float>()) < 1e-5, $"{loss.item<float>()} vs {reference.item<float>()}");
+        var refGrads = model.parameters().Select(p => p.grad!).ToArray();
+        for (int i = 0; i < grads.Length; i++) Assert.True(MaxAbsDiff(grads[i], refGrads[i]) < 1e-5, $"gradient {i}: {MaxAbsDiff(grads[i], refGrads[i])}");
+    }
+
+    [Fact]
     public void RepeatedForwardPasses_KeepLiveTensorCountFlat()
     {
         using var lm = MicroModel();
