@@ -32,6 +32,10 @@ PI_EXPORT int pi_cuda_memory(int device, int reset_peak, int64_t* allocated, int
 // TorchSharp wraps it); autograd records it when grad mode is on. Optional: the kit falls back to its own formula.
 PI_EXPORT int pi_rms_norm(PiTensor input, PiTensor weight, double eps, PiTensor* out);
 
+// y = scaled_dot_product_attention(q [B,H,T,D], k, v [B,Hkv,S,D], no mask, is_causal, enable_gqa) as a new tensor (*out,
+// owned by the caller); autograd records it. Optional, as pi_rms_norm.
+PI_EXPORT int pi_sdpa_gqa(PiTensor q, PiTensor k, PiTensor v, int is_causal, PiTensor* out);
+
 // CUDA graphs (at::cuda::CUDAGraph). begin() makes a side stream current on this thread (and starts capturing when
 // capture != 0); end() ends the capture if any, restores the previous stream and orders it after the side stream.
 // Eager warm-up between begin(capture=0) and end() runs on that same side stream, as PyTorch advises.

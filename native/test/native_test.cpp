@@ -144,6 +144,30 @@ static void test_rms_norm() {
 }
 #endif
 
+#ifndef PI_NO_ATTENTION
+// Grouped-query SDPA vs the same attention over keys and values repeated to the query heads: output and gradients.
+static void test_sdpa_gqa() {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+  auto q = at::randn({2, 8, 64, 64}, opt).requires_grad_(true);
+  auto k = at::randn({2, 2, 64, 64}, opt).requires_grad_(true);
+  auto v = at::randn({2, 2, 64, 64}, opt).requires_grad_(true);
+  PiTensor out = nullptr;
+  require(pi_sdpa_gqa(&q, &k, &v, 1, &out));
+  at::Tensor y = *out;
+  delete out;
+  auto qr = q.detach().to(at::kFloat).requires_grad_(true), kr = k.detach().to(at::kFloat).requires_grad_(true),
+       vr = v.detach().to(at::kFloat).requires_grad_(true);
+  auto rep = [](const at::Tensor& t) { return t.unsqueeze(2).expand({2, 2, 4, 64, 64}).reshape({2, 8, 64, 64}); };
+  auto ref = at::scaled_dot_product_attention(qr, rep(kr), rep(vr), std::nullopt, 0.0, true);
+  check("sdpa_gqa forward bf16", rel(y.detach(), ref.detach()), 2e-2);
+  auto g = at::randn_like(y);
+  y.backward(g);
+  ref.backward(g.to(at::kFloat));
+  check("sdpa_gqa grad q", rel(q.grad(), qr.grad()), 2e-2);
+  check("sdpa_gqa grad k, v", std::max(rel(k.grad(), kr.grad()), rel(v.grad(), vr.grad())), 2e-2);
+}
+#endif
+
 int main() {
   std::printf("libpromptintern_native abi %d, torch %s, %s\n", pi_abi_version(), pi_torch_version(),
               at::hasCUDA() ? "cuda" : "no cuda");
@@ -157,6 +181,9 @@ int main() {
   test_memory();
 #ifndef PI_NO_NORM
   test_rms_norm();
+#endif
+#ifndef PI_NO_ATTENTION
+  test_sdpa_gqa();
 #endif
   std::printf(failures == 0 ? "native tests: all passed\n" : "native tests: %d FAILED\n", failures);
   return failures == 0 ? 0 : 1;

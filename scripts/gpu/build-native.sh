@@ -29,12 +29,15 @@ else
   flags=(-std=c++17 -O2 -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi" -I"$torch_dir/include" -I"$torch_dir/include/torch/csrc/api/include" -I"$cuda_inc")
   libs=(-L"$torch_dir/lib" -Wl,-rpath,"$torch_dir/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda)
   pids=()
-  for f in errors foreach adamw cuda_graph memory norm; do c++ "${flags[@]}" -fvisibility=hidden -c "$root/native/src/$f.cpp" -o "$build-$f.o" & pids+=($!); done
+  for f in errors foreach adamw cuda_graph memory norm attention; do c++ "${flags[@]}" -fvisibility=hidden -c "$root/native/src/$f.cpp" -o "$build-$f.o" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p" || true; done
-  # The fused RMSNorm is optional (the kit falls back to its formula): a library without it beats no library.
+  # The fused RMSNorm and GQA attention are optional (the kit falls back to TorchSharp ops): a library without one
+  # beats no library.
   objs=("$build"-{errors,foreach,adamw,cuda_graph,memory}.o)
   test_flags=()
-  if [[ -f "$build-norm.o" ]]; then objs+=("$build-norm.o"); else echo "native: norm.cpp did not compile; building without pi_rms_norm" >&2; test_flags=(-DPI_NO_NORM); fi
+  for f in norm attention; do
+    if [[ -f "$build-$f.o" ]]; then objs+=("$build-$f.o"); else echo "native: $f.cpp did not compile; building without it" >&2; test_flags+=("-DPI_NO_${f^^}"); fi
+  done
   c++ -shared -o "$out/libpromptintern_native.so" "${objs[@]}" "${libs[@]}"
   c++ "${flags[@]}" "${test_flags[@]}" "$root/native/test/native_test.cpp" -o "$out/native_test" -L"$out" -Wl,-rpath,"$out" -lpromptintern_native "${libs[@]}"
   echo "native: built directly in $((SECONDS - start)) s"

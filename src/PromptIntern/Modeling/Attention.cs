@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using PromptIntern.Native;
 using static TorchSharp.torch;
 
 namespace PromptIntern.Modeling;
@@ -57,9 +58,11 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         }
         (q, k, v) = (q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)); // [B, heads, T, D] for SDPA and the cache
         if (ctx.Cache is not null) (k, v) = ctx.CacheSlot is { } slot ? ctx.Cache.AppendAt(_layer, slot, k, v) : ctx.Cache.Append(_layer, ctx.CacheStart, k, v);
-        (k, v) = (RepeatKv(k), RepeatKv(v));
         var (mask, causal) = _window is { } w ? SlidingWindow.Restrict(ctx, t, k.shape[2], w, x.device) : (ctx.Mask, ctx.IsCausal);
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
+        // Without a mask the native kernel reads each kv head for its group of query heads; otherwise they are repeated.
+        var y = mask is null && _kvHeads != _heads && NativeExtension.HasSdpaGqa(q)
+            ? NativeExtension.SdpaGqa(q, k, v, causal)
+            : nn.functional.scaled_dot_product_attention(q, RepeatKv(k), RepeatKv(v), mask, 0.0, causal);
         return o_proj.call(y.transpose(1, 2).reshape(b, t, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 

@@ -5,7 +5,7 @@ namespace PromptIntern.Native;
 
 /// <summary>
 /// libpromptintern_native (native/, built on the GPU machine by scripts/gpu/build-native.sh): libtorch's fused AdamW,
-/// multi-tensor copies and clipping, fused RMSNorm, and CUDA graph capture/replay, called on TorchSharp's tensor handles (a .NET
+/// multi-tensor copies and clipping, fused RMSNorm, grouped-query attention, and CUDA graph capture/replay, called on TorchSharp's tensor handles (a .NET
 /// Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
 /// the tensors are on CUDA; every caller has a TorchSharp-only path, and <see cref="Status"/> says which one ran.
 /// </summary>
@@ -28,6 +28,7 @@ public static unsafe class NativeExtension
         public delegate* unmanaged<IntPtr, void> GraphDestroy;
         /// <summary>Null when the library predates it (an older build keeps working, without this path).</summary>
         public delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> RmsNorm;
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr*, int> SdpaGqa;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -66,6 +67,7 @@ public static unsafe class NativeExtension
                 GraphReplay = (delegate* unmanaged<IntPtr, int>)F("pi_graph_replay"),
                 GraphDestroy = (delegate* unmanaged<IntPtr, void>)F("pi_graph_destroy"),
                 RmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)Optional("pi_rms_norm"),
+                SdpaGqa = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr*, int>)Optional("pi_sdpa_gqa"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");
@@ -140,6 +142,23 @@ public static unsafe class NativeExtension
         IntPtr result;
         Check(api, api.RmsNorm(x.Handle, weight.Handle, eps, &result));
         GC.KeepAlive(x); GC.KeepAlive(weight);
+        return Tensor.UnsafeCreateTensor(result);
+    }
+
+    /// <summary>Whether <see cref="SdpaGqa"/> applies: CUDA, a library that has it, and a half-precision dtype (the flash
+    /// kernel's; in fp32 the grouped form would fall back to the unfused math path).</summary>
+    public static bool HasSdpaGqa(Tensor q) =>
+        UsableOn(q.device) && Loaded.Value.Api!.SdpaGqa != null && q.dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
+    /// <summary>scaled_dot_product_attention without a mask over grouped-query heads (q [B, H, T, D], k and v [B, Hkv, S, D]),
+    /// the kernel reading each kv head for its group of query heads; recorded by autograd.</summary>
+    public static Tensor SdpaGqa(Tensor q, Tensor k, Tensor v, bool isCausal)
+    {
+        var api = Require();
+        if (api.SdpaGqa == null) throw new InvalidOperationException("native extension: this build has no pi_sdpa_gqa");
+        IntPtr result;
+        Check(api, api.SdpaGqa(q.Handle, k.Handle, v.Handle, isCausal ? 1 : 0, &result));
+        GC.KeepAlive(q); GC.KeepAlive(k); GC.KeepAlive(v);
         return Tensor.UnsafeCreateTensor(result);
     }
 

@@ -21,6 +21,7 @@ public static class NativeSelfCheck
         checks.AddRange(Decoding(device));
         checks.Add(Checkpointing(device));
         checks.AddRange(RmsNormKernel(device));
+        checks.Add(GroupedAttention(device));
         return checks;
     }
 
@@ -127,6 +128,30 @@ public static class NativeSelfCheck
             var tol = dtype == ScalarType.Float32 ? 1e-5 : 2e-2;
             yield return new Check($"rms_norm native == formula ({dtype})", err <= tol, err, tol, "output, input and weight gradients");
         }
+    }
+
+    /// <summary>Grouped-query SDPA (native) vs TorchSharp's SDPA over repeated kv heads: output and gradients, bf16 causal.</summary>
+    static Check GroupedAttention(Device device)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(13);
+        var q0 = randn([2, 6, 48, 32], generator: gen);
+        var kv0 = randn([2, 2, 2, 48, 32], generator: gen);
+        var g = randn([2, 6, 48, 32], generator: gen).to(ScalarType.BFloat16, device);
+        if (!NativeExtension.HasSdpaGqa(g)) return new Check("sdpa_gqa native", true, 0, 0, "skipped: this library has no pi_sdpa_gqa");
+        static Tensor Repeat(Tensor x) => x.unsqueeze(2).expand(2, 2, 3, 48, 32).reshape(2, 6, 48, 32);
+        Tensor[] Run(bool native)
+        {
+            var q = q0.to(ScalarType.BFloat16, device).requires_grad_(true);
+            var k = kv0[0].to(ScalarType.BFloat16, device).requires_grad_(true);
+            var v = kv0[1].to(ScalarType.BFloat16, device).requires_grad_(true);
+            var y = native ? NativeExtension.SdpaGqa(q, k, v, true) : nn.functional.scaled_dot_product_attention(q, Repeat(k), Repeat(v), null, 0.0, true);
+            y.backward([g]);
+            return [y.detach(), q.grad!, k.grad!, v.grad!];
+        }
+        var (a, b) = (Run(true), Run(false));
+        var err = a.Select((t, i) => RelErr(t, b[i])).Max();
+        return new Check("sdpa_gqa native == repeated kv heads (bf16)", err <= 2e-2, err, 2e-2, "output, q, k and v gradients, causal, 6 heads over 2");
     }
 
     /// <summary>Weight gradients with activation checkpointing vs without, same model and batch.</summary>
