@@ -23,6 +23,11 @@ PI_EXPORT int pi_clip_grad_norm(PiTensor* grads, int n, double max_norm, PiTenso
 PI_EXPORT int pi_fused_adamw(PiTensor* params, PiTensor* grads, PiTensor* exp_avgs, PiTensor* exp_avg_sqs,
                              PiTensor* state_steps, int n, double lr, double beta1, double beta2,
                              double weight_decay, double eps);
+// The same with the learning rate in `lr` (a 0-d float32 tensor on the parameters' device), so that a captured graph
+// follows the schedule. Optional export.
+PI_EXPORT int pi_fused_adamw_lr_tensor(PiTensor* params, PiTensor* grads, PiTensor* exp_avgs, PiTensor* exp_avg_sqs,
+                                       PiTensor* state_steps, int n, PiTensor lr, double beta1, double beta2,
+                                       double weight_decay, double eps);
 
 // The CUDA caching allocator's bytes in use now, their peak and the reserved peak since the last reset (reset_peak != 0
 // resets the peaks after reading them).

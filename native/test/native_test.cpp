@@ -144,6 +144,24 @@ static void test_rms_norm() {
 }
 #endif
 
+#ifndef PI_NO_ADAMW_TENSOR_LR
+// The tensor-lr AdamW step equals the double-lr one from the same state.
+static void test_fused_adamw_lr_tensor() {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kFloat);
+  std::vector<at::Tensor> p = {at::randn({33, 17}, opt)}, g = {at::randn({33, 17}, opt)};
+  std::vector<at::Tensor> p2 = {p[0].clone()}, m = {at::zeros({33, 17}, opt)}, v = {at::zeros({33, 17}, opt)},
+                          m2 = {m[0].clone()}, v2 = {v[0].clone()}, s = {at::zeros({}, opt)}, s2 = {at::zeros({}, opt)};
+  auto lr = at::zeros({}, opt).fill_(3e-3);
+  for (int step = 0; step < 2; step++) {
+    auto hp = handles(p), hg = handles(g), hm = handles(m), hv = handles(v), hs = handles(s);
+    require(pi_fused_adamw(hp.data(), hg.data(), hm.data(), hv.data(), hs.data(), 1, 3e-3, 0.9, 0.95, 0.1, 1e-8));
+    auto hp2 = handles(p2), hm2 = handles(m2), hv2 = handles(v2), hs2 = handles(s2);
+    require(pi_fused_adamw_lr_tensor(hp2.data(), hg.data(), hm2.data(), hv2.data(), hs2.data(), 1, &lr, 0.9, 0.95, 0.1, 1e-8));
+  }
+  check("fused_adamw lr tensor == lr double", rel(p2[0], p[0]), 1e-6);
+}
+#endif
+
 #ifndef PI_NO_ATTENTION
 // Grouped-query SDPA vs the same attention over keys and values repeated to the query heads: output and gradients.
 static void test_sdpa_gqa() {
@@ -184,6 +202,9 @@ int main() {
 #endif
 #ifndef PI_NO_ATTENTION
   test_sdpa_gqa();
+#endif
+#ifndef PI_NO_ADAMW_TENSOR_LR
+  test_fused_adamw_lr_tensor();
 #endif
   std::printf(failures == 0 ? "native tests: all passed\n" : "native tests: %d FAILED\n", failures);
   return failures == 0 ? 0 : 1;

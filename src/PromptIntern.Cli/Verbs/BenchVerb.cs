@@ -26,7 +26,7 @@ public sealed class BenchVerb : IVerb
         var steps = new Option<int>("--steps") { Description = "Timed training steps", DefaultValueFactory = _ => 20 }.Positive();
         var warm = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 5 }.AtLeast(0);
         var ckpt = new Option<bool>("--checkpointing") { Description = "Activation checkpointing per decoder block while training" };
-        var graph = new Option<bool>("--graph") { Description = "Capture the whole training step as a CUDA graph and replay it (bench only; needs the native extension)" };
+        var graph = new Option<bool>("--graph") { Description = "Capture the whole training step as a CUDA graph and replay it (pretrain --cuda-graph's step; needs the native extension)" };
         var prompts = new Option<string>("--prompt-lengths") { Description = "Comma-separated prompt lengths for generation", DefaultValueFactory = _ => "64,256,1024,2048" };
         var newTokens = new Option<int>("--new-tokens") { Description = "Greedy tokens generated per prompt", DefaultValueFactory = _ => 64 }.Positive();
         var reps = new Option<int>("--reps") { Description = "Timed generations (median reported)", DefaultValueFactory = _ => 5 }.Positive();

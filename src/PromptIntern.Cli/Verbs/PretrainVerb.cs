@@ -31,8 +31,9 @@ public sealed class PretrainVerb : IVerb
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if --out has a checkpoint (default: resume)" };
         var deterministic = new Option<bool>("--deterministic") { Description = "Deterministic kernels only: the same weights from the same command on the same GPU model and software (CUDA: set CUBLAS_WORKSPACE_CONFIG=:4096:8)" };
 
+        var cudaGraph = new Option<bool>("--cuda-graph") { Description = "Capture the training step once as a CUDA graph and replay it (CUDA with the native extension; --grad-accum 1)" };
         var cmd = new Command("pretrain", "Pretrain a small Llama-style base model on a local text corpus (resumes from --out's checkpoint)");
-        foreach (var o in new Option[] { corpus, config, tokenizer, outDir, steps, batch, accum, seq, lr, warmup, logEvery, saveEvery, seed, device, precision, threads, noResume, deterministic }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { corpus, config, tokenizer, outDir, steps, batch, accum, seq, lr, warmup, logEvery, saveEvery, seed, device, precision, threads, noResume, deterministic, cudaGraph }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             if (p.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(p.GetValue(threads));
@@ -48,6 +49,7 @@ public sealed class PretrainVerb : IVerb
                 MaxSeqLength = p.GetValue(seq), LearningRate = p.GetValue(lr), WarmupSteps = p.GetValue(warmup),
                 LogInterval = p.GetValue(logEvery), SaveInterval = p.GetValue(saveEvery), Seed = p.GetValue(seed),
                 Precision = TrainOptions.ResolvePrecision(p.GetValue(precision)!, dev), Resume = !p.GetValue(noResume), Deterministic = p.GetValue(deterministic),
+                CudaGraph = p.GetValue(cudaGraph),
             }.Validate();
             var run = OutputFolder.CheckWritable(p.GetValue(outDir)!, "--out");
             using var lm = CausalLanguageModel.Create(cfg, tok, dev, options.Seed);

@@ -29,6 +29,7 @@ public static unsafe class NativeExtension
         /// <summary>Null when the library predates it (an older build keeps working, without this path).</summary>
         public delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> RmsNorm;
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr*, int> SdpaGqa;
+        public delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, IntPtr*, IntPtr*, int, IntPtr, double, double, double, double, int> FusedAdamWLrTensor;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -68,6 +69,7 @@ public static unsafe class NativeExtension
                 GraphDestroy = (delegate* unmanaged<IntPtr, void>)F("pi_graph_destroy"),
                 RmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)Optional("pi_rms_norm"),
                 SdpaGqa = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr*, int>)Optional("pi_sdpa_gqa"),
+                FusedAdamWLrTensor = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, IntPtr*, IntPtr*, int, IntPtr, double, double, double, double, int>)Optional("pi_fused_adamw_lr_tensor"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");
@@ -128,6 +130,28 @@ public static unsafe class NativeExtension
         fixed (IntPtr* pp = p, pg = g, pm = m, pv = v, ps = s)
             Check(api, api.FusedAdamW(pp, pg, pm, pv, ps, n, lr, beta1, beta2, weightDecay, eps));
         GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps);
+    }
+
+    /// <summary>Whether <see cref="FusedAdamW(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, Tensor, double, double, double, double)"/>
+    /// (the learning rate in a device tensor) is there.</summary>
+    public static bool HasFusedAdamWLrTensor => IsAvailable && Loaded.Value.Api!.FusedAdamWLrTensor != null;
+
+    /// <summary><see cref="FusedAdamW(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, double, double, double, double, double)"/>
+    /// with the learning rate read from <paramref name="lr"/> (0-d float32 on the device): a captured graph follows a schedule.</summary>
+    public static void FusedAdamW(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> expAvg,
+        IReadOnlyList<Tensor> expAvgSq, IReadOnlyList<Tensor> steps, Tensor lr, double beta1, double beta2, double weightDecay, double eps)
+    {
+        var api = Require();
+        if (api.FusedAdamWLrTensor == null) throw new InvalidOperationException("native extension: this build has no pi_fused_adamw_lr_tensor");
+        int n = parameters.Count;
+        var p = Handles(parameters, n, "params");
+        var g = Handles(grads, n, "grads");
+        var m = Handles(expAvg, n, "exp_avg");
+        var v = Handles(expAvgSq, n, "exp_avg_sq");
+        var s = Handles(steps, n, "state_steps");
+        fixed (IntPtr* pp = p, pg = g, pm = m, pv = v, ps = s)
+            Check(api, api.FusedAdamWLrTensor(pp, pg, pm, pv, ps, n, lr.Handle, beta1, beta2, weightDecay, eps));
+        GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps); GC.KeepAlive(lr);
     }
 
     /// <summary>Whether <see cref="RmsNorm"/> applies to <paramref name="x"/> (CUDA, a library that has it, one dtype).</summary>

@@ -60,11 +60,24 @@ public sealed class MasterWeightAdamW : ITrainingOptimizer
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var grads = _parameters.Select(p => p.grad ?? zeros_like(p)).ToList();
-        if (_native) NativeStep(grads, learningRate, maxNorm);
+        if (_native) NativeStep(grads, learningRate, null, maxNorm);
         else EagerStep(grads, learningRate, maxNorm);
     }
 
-    void NativeStep(List<Tensor> grads, double lr, double maxNorm)
+    /// <summary>Whether <see cref="Step(Tensor, double)"/> works here (the native path with a tensor learning rate).</summary>
+    public bool SupportsLearningRateTensor => _native && NativeExtension.HasFusedAdamWLrTensor;
+
+    /// <summary>A step whose learning rate is read on the device from <paramref name="learningRate"/> (0-d float32), so that a
+    /// captured CUDA graph of it follows the schedule (<see cref="CudaGraphStep"/>).</summary>
+    public void Step(Tensor learningRate, double maxNorm)
+    {
+        if (!SupportsLearningRateTensor) throw new InvalidOperationException($"{Name}: a tensor learning rate needs the native fused AdamW (native: {NativeExtension.Status})");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        NativeStep(_parameters.Select(p => p.grad ?? zeros_like(p)).ToList(), 0, learningRate, maxNorm);
+    }
+
+    void NativeStep(List<Tensor> grads, double lr, Tensor? lrTensor, double maxNorm)
     {
         var g = grads;
         if (_separate) { NativeExtension.ForeachCopy(_masterGrads, grads); g = _masterGrads; }
@@ -73,7 +86,8 @@ public sealed class MasterWeightAdamW : ITrainingOptimizer
         {
             if (idx.Length == 0) continue;
             List<Tensor> Pick(List<Tensor> ts) => idx.Select(i => ts[i]).ToList();
-            NativeExtension.FusedAdamW(Pick(_masters), Pick(g), Pick(_expAvg), Pick(_expAvgSq), Pick(_steps), lr, _beta1, _beta2, decay, Eps);
+            if (lrTensor is null) NativeExtension.FusedAdamW(Pick(_masters), Pick(g), Pick(_expAvg), Pick(_expAvgSq), Pick(_steps), lr, _beta1, _beta2, decay, Eps);
+            else NativeExtension.FusedAdamW(Pick(_masters), Pick(g), Pick(_expAvg), Pick(_expAvgSq), Pick(_steps), lrTensor, _beta1, _beta2, decay, Eps);
         }
         if (_separate) NativeExtension.ForeachCopy(_parameters.Cast<Tensor>().ToList(), _masters);
         _step++;
@@ -109,7 +123,9 @@ public sealed class MasterWeightAdamW : ITrainingOptimizer
             state[$"exp_avg.{i}"] = _expAvg[i];
             state[$"exp_avg_sq.{i}"] = _expAvgSq[i];
         }
-        Safetensors.Save(Path.Combine(checkpointDir, StateFile), state, new Dictionary<string, string> { ["step"] = _step.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        // The native path counts steps on the device (a replayed graph never passes through the host counter).
+        var step = _native ? (int)Math.Round(_steps[0].item<float>()) : _step;
+        Safetensors.Save(Path.Combine(checkpointDir, StateFile), state, new Dictionary<string, string> { ["step"] = step.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     public void Load(string checkpointDir)

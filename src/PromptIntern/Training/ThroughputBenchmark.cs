@@ -97,11 +97,12 @@ public static class ThroughputBenchmark
             lossSum.add_(loss.detach().to(ScalarType.Float32));
         }
         for (int i = 0; i < warmup; i++) EagerStep();
-        // --graph: the whole step (forward, backward, clip, fused AdamW at a fixed learning rate) captured once as a CUDA
-        // graph and replayed, which removes the host's per-kernel cost; a bench-only measurement of what capture buys.
-        using var captured = graph && NativeExtension.UsableOn(device) ? new NativeExtension.CudaGraph() : null;
-        captured?.Capture(EagerStep);
-        Action step = captured is null ? EagerStep : captured.Replay;
+        // --graph: the trainer's graphed step (TrainingLoop's cuda_graph: forward, backward, clip, fused AdamW with the
+        // learning rate on the device) captured once and replayed, which removes the host's per-kernel cost.
+        using var captured = graph && CudaGraphStep.Unsupported(device, opt, 1) is null
+            ? new CudaGraphStep(model, (MasterWeightAdamW)opt, lossSum, batch, seq, 1.0) : null;
+        captured?.Run(x, x, 1e-4); // the capture, whose eager warm-up is one more step
+        Action step = captured is null ? EagerStep : () => captured.Run(x, x, 1e-4);
         Sync(device);
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) step();

@@ -37,6 +37,10 @@ public sealed record TrainOptions
     /// <summary>Deterministic kernels only (<see cref="DeterministicKernels"/>): repeatable weights on the same GPU model and
     /// software, at some speed; CUDA needs CUBLAS_WORKSPACE_CONFIG=:4096:8 in the environment.</summary>
     [JsonPropertyName("deterministic")] public bool Deterministic { get; init; }
+    /// <summary>Capture the training step once as a CUDA graph and replay it (<see cref="CudaGraphStep"/>): CUDA with the native
+    /// extension, one micro-batch per step, batches of one shape (pretraining windows); a batch of another shape runs eagerly.</summary>
+    [JsonPropertyName("cuda_graph"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CudaGraph { get; init; }
     /// <summary>Continue from the checkpoint in the checkpoint directory if there is one.</summary>
     [JsonPropertyName("resume")] public bool Resume { get; init; } = true;
 

@@ -56,28 +56,38 @@ public static class TrainingLoop
             $"training stopped at step {step}/{o.MaxSteps}: {problem}; " + (outDir is null ? "no checkpoint folder was given"
                 : savedStep > 0 ? $"the checkpoint of step {savedStep} in {Path.Combine(outDir, CheckpointFolder)} is intact and the same command resumes from it"
                 : $"no checkpoint was saved yet in {outDir}"), inner);
+        using var graph = o.CudaGraph && startStep < o.MaxSteps ? GraphStep(model, optimizer, lossSum, o, device, data.Get(startStep, 0)) : null;
         for (int step = startStep; step < o.MaxSteps; step++)
         {
             cancel.ThrowIfCancellationRequested();
             var lr = o.LearningRateAt(step);
-            optimizer.ZeroGrad();
-            for (int micro = 0; micro < o.GradientAccumulation; micro++)
+            if (graph is not null && data.Get(step, 0) is var gb && graph.Fits(gb.Rows, gb.Cols))
             {
                 using var scope = NewDisposeScope();
-                var b = data.Get(step, micro);
-                var ids = DeviceUpload.Int64(b.Ids, [b.Rows, b.Cols], device);
-                var labels = DeviceUpload.Int64(b.Labels, [b.Rows, b.Cols], device);
-                var loss = model.Loss(ids, labels) / o.GradientAccumulation;
-                loss.backward();
-                lossSum.add_(loss.detach().to(ScalarType.Float32)); // stays on the device: no host sync per micro-batch
-                intervalTokens += b.Ids.Length;
+                graph.Run(DeviceUpload.Int64(gb.Ids, [gb.Rows, gb.Cols], device), DeviceUpload.Int64(gb.Labels, [gb.Rows, gb.Cols], device), lr);
+                intervalTokens += gb.Ids.Length;
+            }
+            else
+            {
+                optimizer.ZeroGrad();
+                for (int micro = 0; micro < o.GradientAccumulation; micro++)
+                {
+                    using var scope = NewDisposeScope();
+                    var b = data.Get(step, micro);
+                    var ids = DeviceUpload.Int64(b.Ids, [b.Rows, b.Cols], device);
+                    var labels = DeviceUpload.Int64(b.Labels, [b.Rows, b.Cols], device);
+                    var loss = model.Loss(ids, labels) / o.GradientAccumulation;
+                    loss.backward();
+                    lossSum.add_(loss.detach().to(ScalarType.Float32)); // stays on the device: no host sync per micro-batch
+                    intervalTokens += b.Ids.Length;
+                }
+                // TorchSharp's AdamW reads the clipped norm on the host and refuses a non-finite one before it reaches the weights;
+                // the fused path reads nothing per step, and the loss checks below (each log line, each save) catch a divergence.
+                try { optimizer.Step(lr, o.MaxNorm); }
+                catch (GradientNotFiniteException e) { throw Failed(step + 1, $"the loss diverged (gradient norm {e.Norm}, learning rate {lr:g3}); lower --lr"); }
+                catch (System.Runtime.InteropServices.ExternalException e) { throw Failed(step + 1, $"libtorch refused the optimizer step ({e.Message})", e); }
             }
             micros += 1;
-            // TorchSharp's AdamW reads the clipped norm on the host and refuses a non-finite one before it reaches the weights;
-            // the fused path reads nothing per step, and the loss checks below (each log line, each save) catch a divergence.
-            try { optimizer.Step(lr, o.MaxNorm); }
-            catch (GradientNotFiniteException e) { throw Failed(step + 1, $"the loss diverged (gradient norm {e.Norm}, learning rate {lr:g3}); lower --lr"); }
-            catch (System.Runtime.InteropServices.ExternalException e) { throw Failed(step + 1, $"libtorch refused the optimizer step ({e.Message})", e); }
 
             bool last = step == o.MaxSteps - 1;
             if ((step + 1) % o.LogInterval == 0 || last)
@@ -103,6 +113,14 @@ public static class TrainingLoop
         model.eval();
         var elapsed = clock.Elapsed.TotalSeconds;
         return new TrainingSummary(o.MaxSteps - startStep, startStep, lastLoss, (tokens) / Math.Max(1e-9, elapsedBefore + elapsed), elapsedBefore + elapsed, tokens, outDir);
+    }
+
+    /// <summary>The graphed step of a cuda_graph run, shaped like its first batch (<see cref="CudaGraphStep"/>); an unusable
+    /// set-up is the user's error, named by its option.</summary>
+    static CudaGraphStep GraphStep(LlamaModel model, ITrainingOptimizer optimizer, Tensor lossSum, TrainOptions o, Device device, Batch first)
+    {
+        if (CudaGraphStep.Unsupported(device, optimizer, o.GradientAccumulation) is { } why) throw new ArgumentException($"train option 'cuda_graph': {why}.");
+        return new CudaGraphStep(model, (MasterWeightAdamW)optimizer, lossSum, first.Rows, first.Cols, o.MaxNorm);
     }
 
     /// <summary>Casts the model to the run's precision and picks the optimizer: fused AdamW without host syncs

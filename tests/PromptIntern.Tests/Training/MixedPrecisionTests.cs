@@ -125,4 +125,13 @@ public class MixedPrecisionTests
         Assert.Equal(3, counts.Count);
         Assert.True(counts.All(c => c <= 1), $"tensors outstanding outside scopes after steps 1..3: {string.Join(", ", counts)}");
     }
+    [Fact]
+    public void CudaGraph_OnTheCpu_IsRefusedByItsOptionName()
+    {
+        using var lm = MicroModel(seed: 8);
+        var o = new TrainOptions { MaxSteps = 2, MicroBatchSize = 2, MaxSeqLength = 16, LogInterval = 1, CudaGraph = true };
+        var e = Assert.Throws<ArgumentException>(() => Pretrainer.Train(lm, Corpus, o, null));
+        Assert.Contains("cuda_graph", e.Message);
+        Assert.Contains("CUDA", e.Message);
+    }
 }
