@@ -96,14 +96,14 @@ case "$part" in
     peer 150 nano smol135m llama2-7b --generate --prompt-lengths 1024 --new-tokens 64 --reps 3 --compile
     ;;
   goals-short)
-    # What about three minutes of device time holds: full fine-tuning (plain and graphed step) beside the compiled peer,
+    # What about three minutes of device time holds: full fine-tuning (plain, and nano's graphed step) beside the compiled peer,
     # then 1,024 + 64 decoding beside the compiled peer on the two shapes whose goal was missed (nano ours only). The
     # native library's own test (build-native.sh) checks its kernels; no kit self-check, so graph decoding stays on.
     ours 40 train --config nano,smol135m --lora none "${small[@]}"
-    ours 40 train --config nano,smol135m --lora none "${small[@]}" --graph
+    ours 30 train --config nano --lora none "${small[@]}" --graph
     ours 60 generate --config nano,smol135m,llama2-7b --prompt-lengths 1024 --new-tokens 64 --reps 3
-    peer 90 nano smol135m --train --lora none "${small[@]}" --compile
-    peer 100 smol135m llama2-7b --generate --prompt-lengths 1024 --new-tokens 64 --reps 3 --compile
+    peer 80 nano smol135m --train --lora none "${small[@]}" --compile
+    peer 90 smol135m llama2-7b --generate --prompt-lengths 1024 --new-tokens 64 --reps 3 --compile
     ;;
   *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals or goals-short" >&2; exit 2 ;;
 esac
