@@ -32,6 +32,10 @@ public sealed class StudyVerb : IVerb
             Description = "more result folders whose cells join the summary (e.g. an `internalize` run of the same task and settings)", AllowMultipleArgumentsPerToken = true,
         };
         var readme = new Option<string?>("--readme") { Description = "also write the findings into this Markdown file, between <!-- findings:begin --> and <!-- findings:end -->" };
+        var verdictInto = new Option<string?>("--verdict-into")
+        {
+            Description = "also write the one-sentence verdict and the base's perplexity into this Markdown file, between <!-- verdict-TASK:begin --> and <!-- verdict-TASK:end -->",
+        };
         var summarizeOnly = new Option<bool>("--summarize-only") { Description = "only rebuild summary.md/csv from the finished cells under --out" };
         var reproduced = new Option<string?>("--reproduced")
         {
@@ -39,11 +43,11 @@ public sealed class StudyVerb : IVerb
                           "full-n<rows> under results/experiments, into --out [default: results/when-it-pays/TASK-BASE]",
         };
         var cmd = new Command("study", "when does internalization pay: training-set sizes × methods × seeds on your task, with paired bootstrap intervals");
-        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, summarizeOnly, reproduced })
+        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, verdictInto, summarizeOnly, reproduced })
             cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
-            if (r.GetValue(reproduced) is { } spec) return SummarizeReproduced(spec, r.GetValue(outDir), r.GetValue(readme));
+            if (r.GetValue(reproduced) is { } spec) return SummarizeReproduced(spec, r.GetValue(outDir), r.GetValue(readme), r.GetValue(verdictInto));
             var task = UserTaskFile.Load(r.GetValue(taskFile) ?? throw new ArgumentException("--task-file: required (or --reproduced TASK:BASE)"));
             var output = Path.GetFullPath(r.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "when-it-pays", task.Name));
             var modelDir = Path.GetFullPath(r.GetValue(model)!);
@@ -84,6 +88,7 @@ public sealed class StudyVerb : IVerb
                     }));
             }
             if (r.GetValue(readme) is { } readmePath) ReadmeSection.Replace(readmePath, "findings", table.Findings(task.Name));
+            WriteVerdict(r.GetValue(verdictInto), task.Name, table);
             CliTable.Print($"{task.Name}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
             CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
             return 0;
@@ -93,7 +98,7 @@ public sealed class StudyVerb : IVerb
 
     /// <summary>`--reproduced TASK:BASE`: the study table of a built-in task's reproduce grid on one base, written with its
     /// provenance like a study's own summary.</summary>
-    static int SummarizeReproduced(string spec, string? outDir, string? readme)
+    static int SummarizeReproduced(string spec, string? outDir, string? readme, string? verdictInto)
     {
         var parts = spec.Split(':', 2, StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"--reproduced: expected TASK:BASE (e.g. nl2bash:nano4k-63a7a20c), got '{spec}'");
@@ -105,9 +110,15 @@ public sealed class StudyVerb : IVerb
         Directory.CreateDirectory(output);
         table.Write(output, new Dictionary<string, object?> { ["task"] = task, ["base"] = parts[1], ["experiments"] = Path.GetRelativePath(KitPaths.Root, experiments) });
         if (readme is not null) ReadmeSection.Replace(readme, "findings-" + task, table.Findings(task));
+        WriteVerdict(verdictInto, task, table);
         CliTable.Print($"{task} on {parts[1]}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
         CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
         return 0;
+    }
+
+    static void WriteVerdict(string? path, string task, StudyTable table)
+    {
+        if (path is not null) ReadmeSection.Replace(path, "verdict-" + task, $"{table.Verdict(task)} _{table.BaseLine}_");
     }
 
     /// <summary>"100,300,all" → [100, 300, 0] (0 = all rows); one-line errors name the option.</summary>

@@ -75,26 +75,32 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
         return sb.ToString();
     }
 
-    /// <summary>What the table says about beating query-only fine-tuning, for a README block: a verdict line, then each
-    /// (size, method) with its paired interval. Generated, so the sentence always matches the cells.</summary>
+    /// <summary>What the table says about beating query-only fine-tuning, for a README block: the <see cref="Verdict"/>, the
+    /// base line, then each (size, method) with its paired interval. Generated, so the sentence always matches the cells.</summary>
     public string Findings(string task)
     {
-        var compared = Rows.Where(r => r.VsQueryOnly is not null).ToList();
-        var wins = compared.Where(r => r.VsQueryOnly!.Sign > 0).ToList();
-        var sb = new StringBuilder();
-        sb.AppendLine(compared.Count == 0 ? $"No {task} cell has a query-only partner yet."
-            : wins.Count == 0
-                ? $"On {task}, no method beat query-only fine-tuning at any training-set size measured " +
-                  $"({string.Join(", ", compared.Select(r => r.TrainRows).Distinct())} rows; {compared.Max(r => r.Seeds)} seed(s) at most): " +
-                  $"{compared.Count(r => r.VsQueryOnly!.Sign < 0)} of {compared.Count} comparisons are worse, the rest have intervals that include zero."
-                : $"On {task}, beating query-only fine-tuning (95% interval above zero): " +
-                  string.Join("; ", wins.Select(r => $"{r.Method} at {r.TrainRows} rows ({r.VsQueryOnly!.Interval})")) + ".");
-        sb.AppendLine().AppendLine($"_{BaseLine}_").AppendLine();
-        foreach (var r in compared)
+        var sb = new StringBuilder().AppendLine(Verdict(task)).AppendLine().AppendLine($"_{BaseLine}_").AppendLine();
+        foreach (var r in Rows.Where(r => r.VsQueryOnly is not null))
             sb.AppendLine($"- {r.TrainRows} rows, {r.Method}: {r.Metric} {F(r.Mean)} vs query-only " +
                           $"{F(Rows.First(q => q.TrainRows == r.TrainRows && q.Method == Internalizer.QueryOnly).Mean)} " +
                           $"over {r.VsQueryOnly!.Seeds} paired seed(s) × {r.VsQueryOnly.Rows} dev rows: Δ {r.VsQueryOnly.Interval}, {r.VsQueryOnly.Verdict}.");
         return sb.ToString();
+    }
+
+    /// <summary>One sentence: which methods beat query-only fine-tuning where (95% interval above zero), or that none did,
+    /// with the sizes and seeds measured and how many comparisons were worse.</summary>
+    public string Verdict(string task)
+    {
+        var compared = Rows.Where(r => r.VsQueryOnly is not null).ToList();
+        if (compared.Count == 0) return $"No {task} cell has a query-only partner yet.";
+        var wins = compared.Where(r => r.VsQueryOnly!.Sign > 0).ToList();
+        var measured = $"{string.Join(", ", compared.Select(r => r.TrainRows).Distinct())} rows; {compared.Min(r => r.VsQueryOnly!.Seeds)}–" +
+                       $"{compared.Max(r => r.VsQueryOnly!.Seeds)} paired seed(s)";
+        var worse = $"{compared.Count(r => r.VsQueryOnly!.Sign < 0)} of {compared.Count} comparisons are worse";
+        return wins.Count == 0
+            ? $"On {task}, no method beat query-only fine-tuning at any training-set size measured ({measured}): {worse}, the rest have intervals that include zero."
+            : $"On {task} ({measured}), beating query-only fine-tuning (95% interval above zero): " +
+              string.Join("; ", wins.Select(r => $"{r.Method} at {r.TrainRows} rows ({r.VsQueryOnly!.Interval})")) + $"; {worse}.";
     }
 
     public string ToCsv()

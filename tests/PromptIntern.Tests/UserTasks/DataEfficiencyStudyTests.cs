@@ -79,10 +79,28 @@ public class DataEfficiencyStudyTests
         Assert.Equal(50, table.Rows.Single(r => r.Method == "promptintern").VsQueryOnly!.Mean, 9);
     }
 
+    [Fact]
+    public void Verdict_NamesTheWinsAndCountsTheWorse()
+    {
+        var root = TempDir();
+        var rows = Enumerable.Range(0, 10).Select(i => $"r{i}").ToList();
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            Cell(root, "query-only", seed, 50, rows.ToDictionary(r => r, _ => 0.0));
+            Cell(root, "promptintern", seed, 50, rows.ToDictionary(r => r, _ => 1.0));
+            Cell(root, "final-stage-full", seed, 50, rows.ToDictionary(r => r, _ => 0.0));
+            Cell(root, "query-only", seed, 100, rows.ToDictionary(r => r, _ => 1.0));
+            Cell(root, "promptintern", seed, 100, rows.ToDictionary(r => r, _ => 0.0));
+        }
+        var verdict = DataEfficiencyStudy.Summarize(root).Verdict("t");
+        Assert.Equal("On t (50, 100 rows; 3–3 paired seed(s)), beating query-only fine-tuning (95% interval above zero): " +
+                     "promptintern at 50 rows (+100.0 [+100.0, +100.0]); 1 of 3 comparisons are worse.", verdict);
+    }
+
     static void Cell(string root, string method, int seed, int trainRows, Dictionary<string, double> correct,
         string task = "t", string model = "m", string? preset = null)
     {
-        var dir = Path.Combine(root, $"{task}-{preset}-{model}-{method}-s{seed}");
+        var dir = Path.Combine(root, $"{task}-{preset}-{model}-{method}-n{trainRows}-s{seed}");
         Directory.CreateDirectory(dir);
         var result = new ExperimentResult
         {
