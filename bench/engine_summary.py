@@ -5,6 +5,8 @@ files its calls wrote: results/bench/<session>/<call>/{device.txt, BUNDLE_COMMIT
 Every ratio compares rows of the SAME call (same card). Training: ours/peer tokens/s (> 1 = ours faster). Decoding:
 ours/peer milliseconds (< 1 = ours faster). Latency: per model, task and batch, the three prompt layouts and the
 speed-up full / query-only, beside the paper's 4.2x. Writes summary.json and summary.md into the session folder.
+A training row whose call has no peer for its shape is listed without a ratio; beside the tables, such a row is set
+against the compiled peer of another call of the same session on the same card (context, never a goal ratio).
 Usage: python3 bench/engine_summary.py [results/bench/session6]
 """
 import datetime, glob, json, os, sys
@@ -63,16 +65,17 @@ for c in calls:
                                   checkpointing=r["ActivationCheckpointing"], peer=p.get("how", "compiled" if compiled else "eager"),
                                   ours_tokens_per_s=r["TokensPerSecond"], peer_tokens_per_s=p["tokens_per_s"], ratio=ratio,
                                   ours_mfu=r["Mfu"], peer_mfu=p["mfu"], ours_peak_gib=r.get("PeakMemGiB"), peer_peak_gib=p.get("peak_mem_gib"),
+                                  ours_static_gib=r.get("StaticMemGiB"),
                                   goal=goal(("train", r["Model"], r["Lora"]), ratio) if compiled else None))
         elif "MedianMs" in r and r.get("Task") is None:
-            for compiled in (True, False):
-                p = peer_row(c, "generate", compiled, model=r["Model"], prompt_tokens=r["PromptTokens"], new_tokens=r["NewTokens"], batch=r["Batch"], task=None)
-                if p is None:
-                    continue
-                ratio = round(r["MedianMs"] / p["median_ms"], 3)
+            peers = [(p, compiled) for compiled in (True, False) if (p := peer_row(c, "generate", compiled, model=r["Model"], prompt_tokens=r["PromptTokens"],
+                                                                                    new_tokens=r["NewTokens"], batch=r["Batch"], task=None))]
+            for p, compiled in peers or [(None, False)]:  # a row without a peer in its call is listed, with no ratio
+                ratio = round(r["MedianMs"] / p["median_ms"], 3) if p else None
                 decode.append(dict(call=c["name"], device=c["device"], model=r["Model"], prompt_tokens=r["PromptTokens"], new_tokens=r["NewTokens"],
-                                   batch=r["Batch"], ours_decode=r["Decode"], peer="compiled" if compiled else "eager", ours_ms=r["MedianMs"],
-                                   peer_ms=p["median_ms"], ratio=ratio, goal=goal(("decode", r["Model"]), ratio) if compiled else None))
+                                   batch=r["Batch"], ours_decode=r["Decode"], peer=("compiled" if compiled else "eager") if p else "none in this call",
+                                   ours_ms=r["MedianMs"], peer_ms=p["median_ms"] if p else None, ratio=ratio,
+                                   goal=goal(("decode", r["Model"]), ratio) if compiled else None))
     by = {}
     for r in c["ours"]:
         if r.get("Task"):
@@ -110,11 +113,23 @@ for c in calls:
             breakdown.append(dict(call=c["name"], model=g["Model"], lora=g["Lora"], eager_step_ms=e["StepMs"], kernel_ms=g["StepMs"],
                                   gaps_ms=round(e["StepMs"] - g["StepMs"], 2), gaps_share=round(1 - g["StepMs"] / e["StepMs"], 3)))
 
+# Rows with no peer in their own call, beside the compiled peer of another call on the same card (context only).
+context = []
+for r in (t for t in train if t["peer_tokens_per_s"] is None):
+    for c in calls:
+        if c["name"] == r["call"] or c["device"] != r["device"]:
+            continue
+        p = peer_row(c, "train", True, model=r["model"], lora=r["lora"], batch=r["batch"], seq=r["seq"])
+        if p:
+            context.append(dict(call=r["call"], model=r["model"], lora=r["lora"], ours_step=r["ours_step"], ours_tokens_per_s=r["ours_tokens_per_s"],
+                                peer_call=c["name"], peer=p.get("how", "compiled"), peer_tokens_per_s=p["tokens_per_s"],
+                                cross_call_ratio=round(r["ours_tokens_per_s"] / p["tokens_per_s"], 3)))
+
 meta = dict(written_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), script="bench/engine_summary.py",
             calls=[dict(name=c["name"], device=c["device"], bundle_commit=c["bundle_commit"],
                         native=next((r["_env"].get("native") for r in c["ours"]), None), torch_env=next((r["_env"].get("torch_env") for r in c["ours"]), None))
                    for c in calls])
-json.dump(dict(meta=meta, train=train, breakdown=breakdown, decode=decode, latency=latency), open(os.path.join(root, "summary.json"), "w"), indent=2)
+json.dump(dict(meta=meta, train=train, breakdown=breakdown, decode=decode, latency=latency, cross_call_context=context), open(os.path.join(root, "summary.json"), "w"), indent=2)
 
 
 def fmt_goal(g):
@@ -125,23 +140,29 @@ with open(os.path.join(root, "summary.md"), "w") as f:
     f.write("# Engine benchmarks: ours (TorchSharp + native extension) vs transformers/PEFT, same call = same card\n\n")
     for c in meta["calls"]:
         f.write(f"- {c['name']}: {c['device']}; bundle {c['bundle_commit'][:10]}; native {c['native']}\n")
-    f.write("\n## Training (tokens/s; ratio > 1 = ours faster)\n\n| call | model | LoRA | batch x seq | ours step / optimizer | peer | ours tok/s | peer tok/s | ours/peer | goal | MFU ours / peer | peak GiB ours / peer |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+    f.write("\n## Training (tokens/s; ratio > 1 = ours faster)\n\n| call | model | LoRA | batch x seq | ours step / optimizer | peer | ours tok/s | peer tok/s | ours/peer | goal | MFU ours / peer | peak GiB ours / peer | static GiB ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     for r in train:
-        f.write(f"| {r['call']} | {r['model']} | {r['lora']} | {r['batch']}x{r['seq']} | {r['ours_step']} / {r['ours_optimizer']} | {r['peer']} | {r['ours_tokens_per_s']:.0f} | {r['peer_tokens_per_s'] or '-'} | {r['ratio'] or '-'} | {fmt_goal(r['goal'])} | {r['ours_mfu'] or '-'} / {r['peer_mfu'] or '-'} | {r['ours_peak_gib'] or '-'} / {r['peer_peak_gib'] or '-'} |\n")
+        f.write(f"| {r['call']} | {r['model']} | {r['lora']} | {r['batch']}x{r['seq']} | {r['ours_step']} / {r['ours_optimizer']} | {r['peer']} | {r['ours_tokens_per_s']:.0f} | {r['peer_tokens_per_s'] or '-'} | {r['ratio'] or '-'} | {fmt_goal(r['goal'])} | {r['ours_mfu'] or '-'} / {r['peer_mfu'] or '-'} | {r['ours_peak_gib'] or '-'} / {r['peer_peak_gib'] or '-'} | {r.get('ours_static_gib') or '-'} |\n")
     if breakdown:
         f.write("\n### Our training step: kernels vs launch gaps (graph-replayed step = kernel time)\n\n| call | model | LoRA | eager step ms | kernel ms | gaps ms | gaps share |\n|---|---|---|---|---|---|---|\n")
         for b in breakdown:
             f.write(f"| {b['call']} | {b['model']} | {b['lora']} | {b['eager_step_ms']} | {b['kernel_ms']} | {b['gaps_ms']} | {b['gaps_share']} |\n")
+    if context:
+        f.write("\n### Rows without a peer in their call, beside another call's compiled peer on the same card (context, not a goal ratio)\n\n"
+                "| call | model | LoRA | ours step | ours tok/s | peer call | peer | peer tok/s | ours/peer across calls |\n|---|---|---|---|---|---|---|---|---|\n")
+        for x in context:
+            f.write(f"| {x['call']} | {x['model']} | {x['lora']} | {x['ours_step']} | {x['ours_tokens_per_s']:.0f} | {x['peer_call']} | {x['peer']} | {x['peer_tokens_per_s']} | {x['cross_call_ratio']} |\n")
     f.write("\n## Decoding (median ms; ratio < 1 = ours faster)\n\n| call | model | prompt + new | batch | ours decode | peer | ours ms | peer ms | ours/peer | goal |\n|---|---|---|---|---|---|---|---|---|---|\n")
     for r in decode:
-        f.write(f"| {r['call']} | {r['model']} | {r['prompt_tokens']} + {r['new_tokens']} | {r['batch']} | {r['ours_decode']} | {r['peer']} | {r['ours_ms']} | {r['peer_ms']} | {r['ratio']} | {fmt_goal(r['goal'])} |\n")
-    f.write(f"\n## The paper's layouts (ms per query = batch time / batch; speed-up = full / query-only; the paper: {PAPER_SPEEDUP}x)\n\n"
-            "| call | model | task | batch | answer tokens | prompt tokens full / llmlingua2 / query-only | ours ms per query full / llmlingua2 / query-only | ours speed-up | peer eager ms per query | peer eager speed-up |\n|---|---|---|---|---|---|---|---|---|---|\n")
-    for r in latency:
-        o, p = r.get("ours"), r.get("peer_eager")
-        pt = o["prompt_tokens"] if o else {}
-        trio = lambda d: " / ".join(str(d[k]) for k in ("full", "llmlingua2", "query-only"))
-        f.write(f"| {r['call']} | {r['model']} | {r['task']} | {r['batch']} | {r['answer_tokens']} | {trio(pt) if pt else '-'} | {trio(o['ms_per_query']) if o else '-'} | "
-                f"{o['speedup_full_over_query_only'] if o else '-'}x | {trio(p['ms_per_query']) if p else '-'} | {str(p['speedup_full_over_query_only']) + 'x' if p else '-'} |\n")
+        f.write(f"| {r['call']} | {r['model']} | {r['prompt_tokens']} + {r['new_tokens']} | {r['batch']} | {r['ours_decode']} | {r['peer']} | {r['ours_ms']} | {r['peer_ms'] or '-'} | {r['ratio'] or '-'} | {fmt_goal(r['goal'])} |\n")
+    if latency:
+        f.write(f"\n## The paper's layouts (ms per query = batch time / batch; speed-up = full / query-only; the paper: {PAPER_SPEEDUP}x)\n\n"
+                "| call | model | task | batch | answer tokens | prompt tokens full / llmlingua2 / query-only | ours ms per query full / llmlingua2 / query-only | ours speed-up | peer eager ms per query | peer eager speed-up |\n|---|---|---|---|---|---|---|---|---|---|\n")
+        for r in latency:
+            o, p = r.get("ours"), r.get("peer_eager")
+            pt = o["prompt_tokens"] if o else {}
+            trio = lambda d: " / ".join(str(d[k]) for k in ("full", "llmlingua2", "query-only"))
+            f.write(f"| {r['call']} | {r['model']} | {r['task']} | {r['batch']} | {r['answer_tokens']} | {trio(pt) if pt else '-'} | {trio(o['ms_per_query']) if o else '-'} | "
+                    f"{o['speedup_full_over_query_only'] if o else '-'}x | {trio(p['ms_per_query']) if p else '-'} | {str(p['speedup_full_over_query_only']) + 'x' if p else '-'} |\n")
     f.write(f"\nWritten {meta['written_utc']} by bench/engine_summary.py from the call folders beside this file.\n")
 print(open(os.path.join(root, "summary.md")).read())
