@@ -8,19 +8,20 @@ namespace PromptIntern.Experiments;
 
 /// <summary>The like-for-like engine benchmark — ours beside transformers, every ratio from one call on one card — as
 /// bench/engine_summary.py writes it to <c>results/bench/session&lt;N&gt;/summary.json</c>. The session with the highest
-/// number that holds a summary is the current one, so a later session's numbers replace the earlier ones everywhere.</summary>
+/// number that holds a summary is the current one for ratios, and the highest that holds the paper's prompt layouts is the
+/// current one for them, so a later session's numbers replace the earlier ones everywhere it measured them.</summary>
 public sealed partial record EngineBenchmark(string Folder, EngineSummary Summary)
 {
-    /// <summary>The newest session under <paramref name="benchRoot"/> with a summary.json; null when there is none.</summary>
-    public static EngineBenchmark? Latest(string benchRoot)
+    /// <summary>The newest session under <paramref name="benchRoot"/> with a summary.json (with <paramref name="withLayouts"/>:
+    /// one whose summary has the layout benchmark); null when there is none.</summary>
+    public static EngineBenchmark? Latest(string benchRoot, bool withLayouts = false)
     {
         if (!Directory.Exists(benchRoot)) return null;
-        var newest = Directory.GetDirectories(benchRoot)
+        return Directory.GetDirectories(benchRoot)
             .Select(d => (Dir: d, Match: SessionName().Match(Path.GetFileName(d))))
             .Where(x => x.Match.Success && File.Exists(Path.Combine(x.Dir, "summary.json")))
             .OrderBy(x => int.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture)).ThenBy(x => x.Dir, StringComparer.Ordinal)
-            .Select(x => x.Dir).LastOrDefault();
-        return newest is null ? null : Load(newest);
+            .Select(x => x.Dir).Reverse().Select(Load).FirstOrDefault(b => !withLayouts || b.Summary.Latency.Count > 0);
     }
 
     /// <summary>Reads <c>summary.json</c> in <paramref name="folder"/>; a malformed file is an error naming it.</summary>
@@ -59,8 +60,9 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
     ];
 
     /// <summary>The README's speed bullet: per model shape at the largest batch, the query-only speed-up per task, ours and
-    /// the peer's, beside the paper's; <paramref name="readmeDirectory"/> makes the link to summary.md relative.</summary>
-    public string ReadmeBlock(string readmeDirectory)
+    /// the peer's, beside the paper's; <paramref name="readmeDirectory"/> makes the links to summary.md relative;
+    /// <paramref name="ratios"/>, a newer session without layouts, is linked for the engine's ratios.</summary>
+    public string ReadmeBlock(string readmeDirectory, EngineBenchmark? ratios = null)
     {
         static string X(double? x) => x is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
         var rows = Models.Select(m => Speedups(m)).Where(s => s.Count > 0).Select(s => s.Where(r => r.Batch == s.Max(x => x.Batch)).ToList()).ToList();
@@ -70,14 +72,15 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
         bool oneBatch = rows.Select(s => s[0].Batch).Distinct().Count() == 1;
         var shapes = rows.Select(s => $"{PerTask(s, r => r.Ours)} at the {s[0].Model} shape{(oneBatch ? "" : $" (batch {s[0].Batch})")}" +
             (s.Any(r => r.PeerEager is not null) ? $" (transformers: {PerTask(s, r => r.PeerEager)})" : ""));
-        var link = Path.GetRelativePath(readmeDirectory, Path.Combine(Folder, "summary.md")).Replace('\\', '/');
+        string Link(EngineBenchmark b) => $"[{b.Session}]({Path.GetRelativePath(readmeDirectory, Path.Combine(b.Folder, "summary.md")).Replace('\\', '/')})";
+        var ratiosLink = ratios is null || ratios.Session == Session ? $"Batch 1 and the engine's training and decoding ratios: {Link(this)}."
+            : $"Batch 1: {Link(this)}; the engine's latest training and decoding ratios: {Link(ratios)}.";
         var devices = string.Join(", ", rows.SelectMany(s => s.Select(r => r.Device)).Distinct());
         var paper = rows.SelectMany(s => s).Select(r => r.Paper).FirstOrDefault(PaperReference.InferenceSpeedup);
         return Wrapped("- **Speed-ups grow with model size.** Our small bases decode bound by kernel launches, so their latency columns " +
             "say little. Timing the full prompt against the query alone at the tasks' measured lengths (random weights, ours beside " +
             $"transformers on one {devices}), {(oneBatch ? $"at batch {rows[0][0].Batch} " : "")}query-only is faster ({string.Join(" / ", tasks)}) by " +
-            $"{string.Join("; ", shapes)}; the paper reports {paper.ToString("0.##", CultureInfo.InvariantCulture)}x. Batch 1 and the engine's " +
-            $"training and decoding ratios: [{Session}]({link}).");
+            $"{string.Join("; ", shapes)}; the paper reports {paper.ToString("0.##", CultureInfo.InvariantCulture)}x. {ratiosLink}");
     }
 
     /// <summary>A Markdown bullet wrapped as the README's prose is: lines of at most 118 characters, continuations indented.</summary>

@@ -32,8 +32,9 @@ public static class KitReport
         if (readme != null)
         {
             ReadmeSection.Replace(readme, "headline", Headline(Path.Combine(resultsRoot, "experiments")) + Environment.NewLine + stamp);
-            if (EngineBenchmark.Latest(Path.Combine(resultsRoot, "bench")) is { Summary.Latency.Count: > 0 } engine)
-                ReadmeSection.Replace(readme, "speed", engine.ReadmeBlock(Path.GetDirectoryName(Path.GetFullPath(readme))!));
+            var benchRoot = Path.Combine(resultsRoot, "bench");
+            if (EngineBenchmark.Latest(benchRoot, withLayouts: true) is { } engine)
+                ReadmeSection.Replace(readme, "speed", engine.ReadmeBlock(Path.GetDirectoryName(Path.GetFullPath(readme))!, EngineBenchmark.Latest(benchRoot)));
             written.Add(readme);
         }
         return written;

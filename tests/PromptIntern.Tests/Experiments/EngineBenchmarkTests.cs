@@ -26,6 +26,23 @@ public class EngineBenchmarkTests
         Session("session9", summary: true);
         Session("session10", summary: true);
         Assert.Equal("session10", EngineBenchmark.Latest(dir.Path)!.Session);
+        // A session of engine ratios alone (no layout rows) is the latest for ratios, not for the layouts.
+        Directory.CreateDirectory(dir.File("session11"));
+        File.Copy(Path.Combine(KitPaths.Results, "bench", "session7", "summary.json"), Path.Combine(dir.File("session11"), "summary.json"));
+        Assert.Equal("session11", EngineBenchmark.Latest(dir.Path)!.Session);
+        Assert.Equal("session10", EngineBenchmark.Latest(dir.Path, withLayouts: true)!.Session);
+    }
+
+    [Fact]
+    public void Session7_RatiosListRowsWithoutAPeer_WithoutARatio()
+    {
+        var ratios = EngineBenchmark.Load(Path.Combine(KitPaths.Results, "bench", "session7")).Ratios();
+        var smol = ratios.Single(r => r.Kind == "decoding" && r.Model == "smol135m");
+        Assert.Equal(("compiled", true), (smol.Peer, smol.GoalMet!.Value));
+        Assert.True(smol.Ratio < 1);
+        var alone = ratios.Single(r => r.Kind == "decoding" && r.Model == "llama2-7b");
+        Assert.Null(alone.Ratio);
+        Assert.Null(alone.GoalMet);
     }
 
     [Fact]
@@ -65,7 +82,8 @@ public class EngineBenchmarkTests
         var session = Regex.Match(block.Groups[1].Value, @"\]\(results/bench/([^/)]+)/summary\.md\)").Groups[1].Value;
         Assert.NotEqual("", session);
         var bench = EngineBenchmark.Load(Path.Combine(KitPaths.Results, "bench", session));
-        Assert.Equal(bench.ReadmeBlock(KitPaths.Root).Trim(), block.Groups[1].Value.Trim());
+        Assert.Equal(session, EngineBenchmark.Latest(Path.Combine(KitPaths.Results, "bench"), withLayouts: true)!.Session);
+        Assert.Equal(bench.ReadmeBlock(KitPaths.Root, EngineBenchmark.Latest(Path.Combine(KitPaths.Results, "bench"))).Trim(), block.Groups[1].Value.Trim());
         Assert.Contains(bench.Speedups("llama2-7b").Max(r => r.Ours).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "x", block.Groups[1].Value);
     }
 }
