@@ -121,15 +121,7 @@ public static unsafe class NativeExtension
         IReadOnlyList<Tensor> expAvgSq, IReadOnlyList<Tensor> steps, double lr, double beta1, double beta2, double weightDecay, double eps)
     {
         var api = Require();
-        int n = parameters.Count;
-        var p = Handles(parameters, n, "params");
-        var g = Handles(grads, n, "grads");
-        var m = Handles(expAvg, n, "exp_avg");
-        var v = Handles(expAvgSq, n, "exp_avg_sq");
-        var s = Handles(steps, n, "state_steps");
-        fixed (IntPtr* pp = p, pg = g, pm = m, pv = v, ps = s)
-            Check(api, api.FusedAdamW(pp, pg, pm, pv, ps, n, lr, beta1, beta2, weightDecay, eps));
-        GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps);
+        AdamWLists(parameters, grads, expAvg, expAvgSq, steps, (p, g, m, v, s, n) => api.FusedAdamW(p, g, m, v, s, n, lr, beta1, beta2, weightDecay, eps));
     }
 
     /// <summary>Whether <see cref="FusedAdamW(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, Tensor, double, double, double, double)"/>
@@ -143,6 +135,16 @@ public static unsafe class NativeExtension
     {
         var api = Require();
         if (api.FusedAdamWLrTensor == null) throw new InvalidOperationException("native extension: this build has no pi_fused_adamw_lr_tensor");
+        AdamWLists(parameters, grads, expAvg, expAvgSq, steps, (p, g, m, v, s, n) => api.FusedAdamWLrTensor(p, g, m, v, s, n, lr.Handle, beta1, beta2, weightDecay, eps));
+        GC.KeepAlive(lr);
+    }
+
+    delegate int AdamWCall(IntPtr* parameters, IntPtr* grads, IntPtr* expAvg, IntPtr* expAvgSq, IntPtr* steps, int n);
+
+    /// <summary>The five tensor lists of an AdamW step as pinned handle arrays for <paramref name="call"/>.</summary>
+    static void AdamWLists(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads, IReadOnlyList<Tensor> expAvg,
+        IReadOnlyList<Tensor> expAvgSq, IReadOnlyList<Tensor> steps, AdamWCall call)
+    {
         int n = parameters.Count;
         var p = Handles(parameters, n, "params");
         var g = Handles(grads, n, "grads");
@@ -150,8 +152,8 @@ public static unsafe class NativeExtension
         var v = Handles(expAvgSq, n, "exp_avg_sq");
         var s = Handles(steps, n, "state_steps");
         fixed (IntPtr* pp = p, pg = g, pm = m, pv = v, ps = s)
-            Check(api, api.FusedAdamWLrTensor(pp, pg, pm, pv, ps, n, lr.Handle, beta1, beta2, weightDecay, eps));
-        GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps); GC.KeepAlive(lr);
+            Check(Require(), call(pp, pg, pm, pv, ps, n));
+        GC.KeepAlive(parameters); GC.KeepAlive(grads); GC.KeepAlive(expAvg); GC.KeepAlive(expAvgSq); GC.KeepAlive(steps);
     }
 
     /// <summary>Whether <see cref="RmsNorm"/> applies to <paramref name="x"/> (CUDA, a library that has it, one dtype).</summary>
