@@ -109,6 +109,10 @@ public static class EvalBatchingBenchmark
                 $"{F(row.FastestSeconds, "0.00")} | {F(row.MedianCpuSeconds, "0.00")} | {F(b.MedianSeconds / row.MedianSeconds, "0.00")}x / " +
                 $"{F(b.FastestSeconds / row.FastestSeconds, "0.00")}x / {F(b.MedianCpuSeconds / row.MedianCpuSeconds, "0.00")}x |\n");
         }
+        // Passes of one configuration do the same work: their spread is how much other load on the machine moved the clock.
+        double spread = r.Rows.Max(x => x.Seconds.Max() / x.Seconds.Min());
+        sb.Append($"\nThe token counts are exact. The slowest timed pass of a row took up to {F(spread, "0.0")}x its fastest (identical work), so " +
+            "speed-ups smaller than that spread are within this machine's noise.\n");
         sb.Append($"\n{provenance.Summary}\n");
         return sb.ToString();
     }

@@ -31,5 +31,6 @@ public class EvalBatchingBenchmarkTests
         Assert.False(string.IsNullOrEmpty(json["provenance"]!["commit"]!.GetValue<string>()));
         Assert.Equal(sorted.PadTokens, json["result"]!["rows"]![1]!["pad_tokens"]!.GetValue<long>());
         Assert.Contains("| 2 | length-sorted |", File.ReadAllText(files[1]));
+        Assert.Contains("its fastest (identical work)", File.ReadAllText(files[1]));
     }
 }
