@@ -91,8 +91,11 @@ public static class ResultsReport
         var results = new List<ExperimentResult>();
         var runs = new Dictionary<string, RowProvenance>(StringComparer.Ordinal);
         if (!Directory.Exists(resultsRoot)) return (results, runs);
+        var studies = Path.Combine(Path.GetFullPath(resultsRoot), "when-it-pays") + Path.DirectorySeparatorChar;
         foreach (var path in Directory.EnumerateFiles(resultsRoot, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
+            // A study's cells are tabled by `study` itself (results/when-it-pays/<task>/summary.md, with paired intervals).
+            if (Path.GetFullPath(path).StartsWith(studies, StringComparison.Ordinal)) continue;
             var row = JsonFile.Read<(ExperimentResult Result, RowProvenance Run)?>(path, root =>
             {
                 if (!root.TryGetProperty("result", out var element) || element.Deserialize<ExperimentResult>() is not { } result) return null;

@@ -94,8 +94,9 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
         var compared = Rows.Where(r => r.VsQueryOnly is not null).ToList();
         if (compared.Count == 0) return $"No {task} cell has a query-only partner yet.";
         var wins = compared.Where(r => r.VsQueryOnly!.Sign > 0).ToList();
-        var measured = $"{string.Join(", ", compared.Select(r => r.TrainRows).Distinct())} rows; {compared.Min(r => r.VsQueryOnly!.Seeds)}–" +
-                       $"{compared.Max(r => r.VsQueryOnly!.Seeds)} paired seed(s)";
+        int fewest = compared.Min(r => r.VsQueryOnly!.Seeds), most = compared.Max(r => r.VsQueryOnly!.Seeds);
+        var measured = $"{string.Join(", ", compared.Select(r => r.TrainRows).Distinct())} rows; " +
+                       $"{(fewest == most ? $"{most}" : $"{fewest}–{most}")} paired seed(s)";
         var worse = $"{compared.Count(r => r.VsQueryOnly!.Sign < 0)} of {compared.Count} comparisons are worse";
         return wins.Count == 0
             ? $"On {task}, no method beat query-only fine-tuning at any training-set size measured ({measured}): {worse}, the rest have intervals that include zero."

@@ -53,6 +53,9 @@ public class ResultsTableTests
         Write(Result("full-prompt", 1337, 10, 40, "nano"), "0123456789abcdef", "NVIDIA H200", dirty: true);
         Write(Result("promptintern", 1337, 9, 10, "nano"), "0123456789abcdef", "NVIDIA H200", dirty: true);
         Write(Result("full-prompt", 1337, 11, 40, "small"), "fedcba9876543210", "NVIDIA H100", dirty: false);
+        // A study's cells are tabled by `study`, not by the report.
+        var cell = Result("query-only", 1337, 5, 10, "tiny") with { Preset = "study-n50" };
+        Write(cell with { Id = Path.Combine("when-it-pays", "t", "results", cell.Id) }, "fedcba9876543210", "NVIDIA H100", dirty: false);
 
         var saved = new List<(string Preset, int Rows)>();
         var section = ResultsReport.Write(root, "provenance", (preset, rows) => saved.Add((preset, rows.Count)));

@@ -93,7 +93,7 @@ public class DataEfficiencyStudyTests
             Cell(root, "promptintern", seed, 100, rows.ToDictionary(r => r, _ => 0.0));
         }
         var verdict = DataEfficiencyStudy.Summarize(root).Verdict("t");
-        Assert.Equal("On t (50, 100 rows; 3–3 paired seed(s)), beating query-only fine-tuning (95% interval above zero): " +
+        Assert.Equal("On t (50, 100 rows; 3 paired seed(s)), beating query-only fine-tuning (95% interval above zero): " +
                      "promptintern at 50 rows (+100.0 [+100.0, +100.0]); 1 of 3 comparisons are worse.", verdict);
     }
 
