@@ -87,11 +87,7 @@ public sealed class StudyVerb : IVerb
                         CliConsole.Out.MarkupLine(Markup.Escape($"{DateTime.UtcNow:HH:mm:ss} {p.Phase}"));
                     }));
             }
-            if (r.GetValue(readme) is { } readmePath) ReadmeSection.Replace(readmePath, "findings", table.Findings(task.Name));
-            WriteVerdict(r.GetValue(verdictInto), task.Name, table);
-            CliTable.Print($"{task.Name}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
-            CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
-            return 0;
+            return Publish(table, task.Name, task.Name, "findings", output, r.GetValue(readme), r.GetValue(verdictInto));
         });
         return cmd;
     }
@@ -109,16 +105,17 @@ public sealed class StudyVerb : IVerb
         var output = Path.GetFullPath(outDir ?? Path.Combine(KitPaths.Results, "when-it-pays", $"{task}-{parts[1]}"));
         Directory.CreateDirectory(output);
         table.Write(output, new Dictionary<string, object?> { ["task"] = task, ["base"] = parts[1], ["experiments"] = Path.GetRelativePath(KitPaths.Root, experiments) });
-        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + task, table.Findings(task));
-        WriteVerdict(verdictInto, task, table);
-        CliTable.Print($"{task} on {parts[1]}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
-        CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
-        return 0;
+        return Publish(table, task, $"{task} on {parts[1]}", "findings-" + task, output, readme, verdictInto);
     }
 
-    static void WriteVerdict(string? path, string task, StudyTable table)
+    /// <summary>How every study run ends: its findings and verdict into the Markdown files asked for, its table on the console.</summary>
+    static int Publish(StudyTable table, string task, string title, string findingsSection, string output, string? readme, string? verdictInto)
     {
-        if (path is not null) ReadmeSection.Replace(path, "verdict-" + task, $"{table.Verdict(task)} _{table.BaseLine}_");
+        if (readme is not null) ReadmeSection.Replace(readme, findingsSection, table.Findings(task));
+        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + task, $"{table.Verdict(task)} _{table.BaseLine}_");
+        CliTable.Print($"{title}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
+        CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
+        return 0;
     }
 
     /// <summary>"100,300,all" → [100, 300, 0] (0 = all rows); one-line errors name the option.</summary>
