@@ -54,6 +54,10 @@ public class BadInputBatteryTests(BadInputFiles files) : IClassFixture<BadInputF
         { "--epochs", "internalize --epochs 0" },
         { "--train", "nl2formula --out {tmp}/out --train 0" },
         { "--parallel", "eval --task nl2bash --predictions {tmp}/preds.jsonl --out {tmp}/out --parallel 0" },
+        { "--task-file", "study --out {tmp}/out" },
+        { "--reproduced", "study --reproduced nl2bash --out {tmp}/out" },
+        { "unknown task", "study --reproduced nope:nano --out {tmp}/out" },
+        { "no finished nl2bash experiment", "study --reproduced nl2bash:no-such-base --out {tmp}/out" },
         // files and data
         { "dev.jsonl", "eval --task nl2formula --eval-file {data}/nl2bash/dev.jsonl --predictions {tmp}/preds.jsonl --out {tmp}/out" },
         { "dev.jsonl", "eval --task nl2bash --eval-file {data}/mbpp/dev.jsonl --predictions {tmp}/preds.jsonl --out {tmp}/out" },
