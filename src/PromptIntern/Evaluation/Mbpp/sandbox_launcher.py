@@ -123,7 +123,9 @@ def start_program(payload, last_cap):
         os.dup2(fd, 0)
         os.close(fd)
         for name, value in cfg["rlimits"].items():
-            resource.setrlimit(getattr(resource, name), (value, value))
+            # With equal CPU limits the kernel's SIGKILL (hard) wins over SIGXCPU (soft) and a busy loop reads as a crash;
+            # a hard limit one second higher lets SIGXCPU, which the host reports as a timeout, arrive first.
+            resource.setrlimit(getattr(resource, name), (value, value + 1 if name == "RLIMIT_CPU" else value))
         check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         if last_cap is not None:
