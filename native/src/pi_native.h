@@ -41,6 +41,15 @@ PI_EXPORT int pi_rms_norm(PiTensor input, PiTensor weight, double eps, PiTensor*
 // owned by the caller); autograd records it. Optional, as pi_rms_norm.
 PI_EXPORT int pi_sdpa_gqa(PiTensor q, PiTensor k, PiTensor v, int is_causal, PiTensor* out);
 
+// libtorch's kineto profiler (optional exports): start records host ops, CUDA runtime calls and, when cuda != 0, the GPU's
+// kernels, copies and memsets; range_push/pop mark named user ranges (e.g. one per training step); stop ends the
+// profile and, when trace_path is not empty, saves it as a Chrome trace (the format of torch.profiler's
+// export_chrome_trace). All from one thread: the profiler's state is per thread.
+PI_EXPORT int pi_profiler_start(int cuda);
+PI_EXPORT int pi_profiler_range_push(const char* name);
+PI_EXPORT int pi_profiler_range_pop();
+PI_EXPORT int pi_profiler_stop(const char* trace_path);
+
 // CUDA graphs (at::cuda::CUDAGraph). begin() makes a side stream current on this thread (and starts capturing when
 // capture != 0); end() ends the capture if any, restores the previous stream and orders it after the side stream.
 // Eager warm-up between begin(capture=0) and end() runs on that same side stream, as PyTorch advises.

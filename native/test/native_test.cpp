@@ -3,6 +3,8 @@
 #include "../src/pi_native.h"
 #include <cstdio>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 
@@ -186,6 +188,32 @@ static void test_sdpa_gqa() {
 }
 #endif
 
+#ifndef PI_NO_PROFILER
+// A profiled range around a matrix product: the saved Chrome trace holds the range and at least one GPU kernel.
+static void test_profiler() {
+  auto a = at::randn({512, 512}, at::kCUDA);
+  const char* path = "/tmp/pi_profiler_test_trace.json";
+  std::remove(path);
+  require(pi_profiler_start(1));
+  require(pi_profiler_range_push("pi_step#0"));
+  auto c = at::matmul(a, a);
+  require(pi_profiler_range_pop());
+  c.sum().item<float>();  // waits for the kernel
+  require(pi_profiler_stop(path));
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto trace = text.str();
+  bool ok = trace.find("\"pi_step#0\"") != std::string::npos && trace.find("\"kernel\"") != std::string::npos;
+  std::printf("%s profiler trace has the range and a kernel (%zu bytes)\n", ok ? "PASS" : "FAIL", trace.size());
+  if (!ok) failures++;
+  bool threw = pi_profiler_range_pop() != 0;
+  std::string why = pi_last_error();
+  std::printf("%s profiler refuses a pop with no open range: %s\n", threw ? "PASS" : "FAIL", why.substr(0, why.find('\n')).c_str());
+  if (!threw) failures++;
+}
+#endif
+
 int main() {
   std::printf("libpromptintern_native abi %d, torch %s, %s\n", pi_abi_version(), pi_torch_version(),
               at::hasCUDA() ? "cuda" : "no cuda");
@@ -205,6 +233,9 @@ int main() {
 #endif
 #ifndef PI_NO_ADAMW_TENSOR_LR
   test_fused_adamw_lr_tensor();
+#endif
+#ifndef PI_NO_PROFILER
+  test_profiler();
 #endif
   std::printf(failures == 0 ? "native tests: all passed\n" : "native tests: %d FAILED\n", failures);
   return failures == 0 ? 0 : 1;

@@ -29,13 +29,13 @@ else
   flags=(-std=c++17 -O2 -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi" -I"$torch_dir/include" -I"$torch_dir/include/torch/csrc/api/include" -I"$cuda_inc")
   libs=(-L"$torch_dir/lib" -Wl,-rpath,"$torch_dir/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda)
   pids=()
-  for f in errors foreach adamw cuda_graph memory norm attention adamw_tensor_lr; do c++ "${flags[@]}" -fvisibility=hidden -c "$root/native/src/$f.cpp" -o "$build-$f.o" & pids+=($!); done
+  for f in errors foreach adamw cuda_graph memory norm attention adamw_tensor_lr profiler; do c++ "${flags[@]}" -fvisibility=hidden -c "$root/native/src/$f.cpp" -o "$build-$f.o" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p" || true; done
-  # The fused RMSNorm, GQA attention and tensor-lr AdamW are optional (the kit falls back to TorchSharp ops or its
-  # other paths): a library without one beats no library.
+  # The fused RMSNorm, GQA attention, tensor-lr AdamW and the profiler are optional (the kit falls back to TorchSharp
+  # ops or its other paths, or says the profiler is missing): a library without one beats no library.
   objs=("$build"-{errors,foreach,adamw,cuda_graph,memory}.o)
   test_flags=()
-  for f in norm attention adamw_tensor_lr; do
+  for f in norm attention adamw_tensor_lr profiler; do
     if [[ -f "$build-$f.o" ]]; then objs+=("$build-$f.o"); else echo "native: $f.cpp did not compile; building without it" >&2; test_flags+=("-DPI_NO_${f^^}"); fi
   done
   c++ -shared -o "$out/libpromptintern_native.so" "${objs[@]}" "${libs[@]}"

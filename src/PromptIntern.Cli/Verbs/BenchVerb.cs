@@ -27,6 +27,7 @@ public sealed class BenchVerb : IVerb
         var warm = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 5 }.AtLeast(0);
         var ckpt = new Option<bool>("--checkpointing") { Description = "Activation checkpointing per decoder block while training" };
         var graph = new Option<bool>("--graph") { Description = "Capture the whole training step as a CUDA graph and replay it (pretrain --cuda-graph's step; needs the native extension)" };
+        var profileSteps = new Option<int>("--profile-steps") { Description = "train: after the timed steps, run this many more under the native extension's kineto profiler and write a Chrome trace per row beside the results (bench/profile_summary.py reads it)", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var prompts = new Option<string>("--prompt-lengths") { Description = "Comma-separated prompt lengths for generation", DefaultValueFactory = _ => "64,256,1024,2048" };
         var newTokens = new Option<int>("--new-tokens") { Description = "Greedy tokens generated per prompt", DefaultValueFactory = _ => 64 }.Positive();
         var reps = new Option<int>("--reps") { Description = "Timed generations (median reported)", DefaultValueFactory = _ => 5 }.Positive();
@@ -44,7 +45,7 @@ public sealed class BenchVerb : IVerb
 
         var cmd = new Command("bench", "Measure training throughput, KV-cache generation latency and the paper's prompt layouts' latency; same shapes as bench/peer/peer_torch.py");
         cmd.Arguments.Add(kind);
-        foreach (var o in new Option[] { configs, lora, seq, batch, steps, warm, ckpt, graph, prompts, newTokens, reps, batches, precision, device, peak, results, outDir, model, task, evalRows, shots, evalBatches }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { configs, lora, seq, batch, steps, warm, ckpt, graph, profileSteps, prompts, newTokens, reps, batches, precision, device, peak, results, outDir, model, task, evalRows, shots, evalBatches }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var k = p.GetValue(kind)!;
@@ -54,6 +55,9 @@ public sealed class BenchVerb : IVerb
             if (k == "eval-batching")
                 return EvalBatching(p.GetValue(model)!, p.GetValue(task)!, p.GetValue(evalRows), p.GetValue(shots), Split(p.GetValue(evalBatches)!).Select(ParseBatch).ToList(),
                     p.GetValue(reps), dev, p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "bench", "eval-batching"));
+            int profiled = p.GetValue(profileSteps);
+            if (profiled > 0 && k != "train") throw new ArgumentException($"--profile-steps: profiles training steps; bench kind '{k}' has none (use bench train).");
+            if (profiled > 0 && !NativeExtension.HasProfiler) throw new ArgumentException($"--profile-steps: needs the native extension's profiler ({NativeExtension.ProfilerStatus}).");
             var prec = p.GetValue(precision)!;
             if (prec is not ("bf16-mixed" or "bf16" or "fp32")) throw new ArgumentException($"--precision '{prec}': expected bf16-mixed, bf16 or fp32.");
             bool genBf16 = prec != "fp32";
@@ -62,6 +66,8 @@ public sealed class BenchVerb : IVerb
             foreach (var l in loras) ThroughputBenchmark.LoraPreset(l);
             foreach (var n in names) ThroughputBenchmark.Shape(n);
             Console.WriteLine($"native: {NativeExtension.Status}; decode: {(GraphDecoder.Applies(dev) ? "cuda-graph" : "eager")}");
+            var dir = p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "bench");
+            var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
             var rows = new List<object>();
             void Add(object r) { Console.WriteLine(JsonSerializer.Serialize(r)); rows.Add(r); }
             if (k == "native")
@@ -74,7 +80,8 @@ public sealed class BenchVerb : IVerb
                 var cfg = ThroughputBenchmark.Shape(name);
                 if (k is "train" or "all")
                     foreach (var l in loras)
-                        Add(ThroughputBenchmark.Train(name, cfg, l, dev, p.GetValue(seq), p.GetValue(batch), p.GetValue(steps), p.GetValue(warm), prec, p.GetValue(ckpt), p.GetValue(peak) * 1e12, p.GetValue(graph)));
+                        Add(ThroughputBenchmark.Train(name, cfg, l, dev, p.GetValue(seq), p.GetValue(batch), p.GetValue(steps), p.GetValue(warm), prec, p.GetValue(ckpt), p.GetValue(peak) * 1e12, p.GetValue(graph),
+                            profiled, Path.Combine(dir, $"promptintern-trace-{name}-{l}-{stamp}.json")));
                 if (k is "generate" or "all")
                 {
                     var lengths = Split(p.GetValue(prompts)!).Select(int.Parse).ToList();
@@ -90,8 +97,7 @@ public sealed class BenchVerb : IVerb
                 }
             }
             var env = Environment(dev);
-            var dir = p.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "bench");
-            var stem = Path.Combine(dir, $"promptintern-{k}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            var stem = Path.Combine(dir, $"promptintern-{k}-{stamp}");
             AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(new { environment = env, args = p.Tokens.Select(t => t.Value), results = rows }, new JsonSerializerOptions { WriteIndented = true }));
             AtomicFile.WriteAllText(stem + ".md", Markdown(env, rows));
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(stem)}.json and .md");
@@ -162,6 +168,8 @@ public sealed class BenchVerb : IVerb
             sb.Append("\n| model | lora | batch x seq | tokens/s | ms/step | step | MFU | peak GiB | static GiB | precision | checkpointing | optimizer |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             foreach (var t in rows.OfType<ThroughputBenchmark.TrainResult>())
                 sb.Append($"| {t.Model} | {t.Lora} | {t.Batch}x{t.Seq} | {F(t.TokensPerSecond)} | {F(t.StepMs)} | {t.Step} | {F(t.Mfu)} | {F(t.PeakMemGiB)} | {F(t.StaticMemGiB)} | {t.Precision} | {t.ActivationCheckpointing} | {t.Optimizer} |\n");
+            foreach (var t in rows.OfType<ThroughputBenchmark.TrainResult>().Where(t => t.Trace is not null))
+                sb.Append($"\nProfiler trace of {t.Model} lora={t.Lora} (steps after the timed ones): {Path.GetFileName(t.Trace)}\n");
         }
         if (rows.OfType<ThroughputBenchmark.GenerateResult>().Any())
         {

@@ -5,11 +5,12 @@ namespace PromptIntern.Native;
 
 /// <summary>
 /// libpromptintern_native (native/, built on the GPU machine by scripts/gpu/build-native.sh): libtorch's fused AdamW,
-/// multi-tensor copies and clipping, fused RMSNorm, grouped-query attention, and CUDA graph capture/replay, called on TorchSharp's tensor handles (a .NET
+/// multi-tensor copies and clipping, fused RMSNorm, grouped-query attention, CUDA graph capture/replay and the kineto
+/// profiler (NativeExtension.Profiler.cs), called on TorchSharp's tensor handles (a .NET
 /// Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
 /// the tensors are on CUDA; every caller has a TorchSharp-only path, and <see cref="Status"/> says which one ran.
 /// </summary>
-public static unsafe class NativeExtension
+public static unsafe partial class NativeExtension
 {
     public const string PathVariable = "PROMPTINTERN_NATIVE";
     const int AbiVersion = 1;
@@ -30,6 +31,9 @@ public static unsafe class NativeExtension
         public delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int> RmsNorm;
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr*, int> SdpaGqa;
         public delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, IntPtr*, IntPtr*, int, IntPtr, double, double, double, double, int> FusedAdamWLrTensor;
+        public delegate* unmanaged<int, int> ProfilerStart;
+        public delegate* unmanaged<byte*, int> ProfilerRangePush, ProfilerStop;
+        public delegate* unmanaged<int> ProfilerRangePop;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -70,6 +74,10 @@ public static unsafe class NativeExtension
                 RmsNorm = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr*, int>)Optional("pi_rms_norm"),
                 SdpaGqa = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, IntPtr*, int>)Optional("pi_sdpa_gqa"),
                 FusedAdamWLrTensor = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, IntPtr*, IntPtr*, int, IntPtr, double, double, double, double, int>)Optional("pi_fused_adamw_lr_tensor"),
+                ProfilerStart = (delegate* unmanaged<int, int>)Optional("pi_profiler_start"),
+                ProfilerRangePush = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_range_push"),
+                ProfilerRangePop = (delegate* unmanaged<int>)Optional("pi_profiler_range_pop"),
+                ProfilerStop = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_stop"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");

@@ -12,7 +12,8 @@ namespace PromptIntern.Training;
 public static class ThroughputBenchmark
 {
     public sealed record TrainResult(string Model, string Lora, int Seq, int Batch, double TokensPerSecond, double StepMs, double ParamsM, double TrainableM,
-        double? Mfu, double Loss, string Precision, bool ActivationCheckpointing, string Optimizer, double? PeakMemGiB, string Step, double? StaticMemGiB = null);
+        double? Mfu, double Loss, string Precision, bool ActivationCheckpointing, string Optimizer, double? PeakMemGiB, string Step, double? StaticMemGiB = null,
+        string? Trace = null);
     public sealed record GenerateResult(string Model, int PromptTokens, int NewTokens, int Batch, double MedianMs, string Precision, string Decode,
         string? Task = null, string? Layout = null);
 
@@ -68,10 +69,15 @@ public static class ThroughputBenchmark
     }
 
     /// <summary>Training steps as the peer times them: forward, loss, backward, clip 1.0, AdamW (lr 1e-4, wd 0.1, betas 0.9/0.999),
-    /// through the kit's training optimizer (<see cref="TrainingLoop.CreateOptimizer"/>), the loss read only at the end.</summary>
+    /// through the kit's training optimizer (<see cref="TrainingLoop.CreateOptimizer"/>), the loss read only at the end.
+    /// With <paramref name="profileSteps"/> &gt; 0, that many more steps after the timed ones run under the native
+    /// extension's profiler, each in a user range "pi_step#i", and its Chrome trace goes to <paramref name="tracePath"/>
+    /// (as peer_torch.py --profile-trace does for the peer; bench/profile_summary.py reads both).</summary>
     public static TrainResult Train(string name, LlamaConfig config, string lora, Device device, int seq = 1024, int batch = 16, int steps = 20, int warmup = 5,
-        string precision = "bf16-mixed", bool checkpointing = false, double peakFlops = 989e12, bool graph = false)
+        string precision = "bf16-mixed", bool checkpointing = false, double peakFlops = 989e12, bool graph = false, int profileSteps = 0, string? tracePath = null)
     {
+        if (profileSteps > 0 && (tracePath is null || !NativeExtension.HasProfiler))
+            throw new ArgumentException($"profiling needs a trace path and the native profiler ({NativeExtension.ProfilerStatus}).");
         // The peer unties embeddings; so do we, for the same parameter count.
         var cfg = config with { TieEmbeddings = false, MaxSeqLen = Math.Max(config.MaxSeqLen, seq) };
         var loraConfig = LoraPreset(lora);
@@ -108,13 +114,33 @@ public static class ThroughputBenchmark
         for (int i = 0; i < steps; i++) step();
         Sync(device);
         var dt = sw.Elapsed.TotalSeconds;
+        if (profileSteps > 0) Profile(step, profileSteps, device, tracePath!);
         var tps = (double)batch * seq * steps / dt;
         var mfu = Math.Round(tps * FlopsPerToken(cfg, seq, frozenBase: loraConfig is not null) / peakFlops, 3);
         var total = model.parameters().Sum(p => p.numel());
         var trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-        var meanLoss = lossSum.item<float>() / (warmup + steps + (captured is null ? 0 : 1));
+        var meanLoss = lossSum.item<float>() / (warmup + steps + profileSteps + (captured is null ? 0 : 1));
         return new TrainResult(name, lora, seq, batch, Math.Round(tps), Math.Round(dt / steps * 1e3, 2), Math.Round(total / 1e6, 1), Math.Round(trainable / 1e6, 2),
-            mfu, meanLoss, precision, checkpointing, opt.Name, PeakGiB(device), captured is null ? "eager" : "cuda-graph", staticGiB);
+            mfu, meanLoss, precision, checkpointing, opt.Name, PeakGiB(device), captured is null ? "eager" : "cuda-graph", staticGiB,
+            profileSteps > 0 ? tracePath : null);
+    }
+
+    /// <summary>Runs <paramref name="steps"/> steps under the profiler, from an idle device to the last step's end; the
+    /// trace is written beside its final path and moved there, so a reader never sees half a trace.</summary>
+    static void Profile(Action step, int steps, Device device, string tracePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(tracePath))!);
+        var partial = tracePath + ".partial";
+        Sync(device);
+        NativeExtension.ProfilerStart(cuda: device.type == DeviceType.CUDA);
+        try
+        {
+            for (int i = 0; i < steps; i++)
+                using (NativeExtension.Range($"pi_step#{i}")) step();
+            Sync(device);
+        }
+        finally { NativeExtension.ProfilerStop(partial); }
+        File.Move(partial, tracePath, overwrite: true);
     }
 
     /// <summary>A random model kept for several generation measurements (building a 7B one takes seconds).</summary>

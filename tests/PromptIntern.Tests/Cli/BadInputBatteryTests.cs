@@ -51,6 +51,10 @@ public class BadInputBatteryTests(BadInputFiles files) : IClassFixture<BadInputF
         { "--rows", "bench eval-batching --rows 0 --out-dir {tmp}/out" },
         { "--eval-batches", "bench eval-batching --eval-batches 8,x --out-dir {tmp}/out" },
         { "unknown task", "bench eval-batching --task nope --out-dir {tmp}/out" },
+        { "--profile-steps", "bench train --profile-steps -1 --out-dir {tmp}/out" },
+        { "--profile-steps", "bench generate --device cpu --profile-steps 1 --out-dir {tmp}/out" },
+        // CPU, no native extension: the profiler is absent, and the option says so before any model is built
+        { "--profile-steps: needs the native extension's profiler", "bench train --device cpu --config nano --lora qv --profile-steps 2 --out-dir {tmp}/out" },
         { "--epochs", "internalize --epochs 0" },
         { "--train", "nl2formula --out {tmp}/out --train 0" },
         { "--parallel", "eval --task nl2bash --predictions {tmp}/preds.jsonl --out {tmp}/out --parallel 0" },
