@@ -87,7 +87,7 @@ public sealed class StudyVerb : IVerb
                         CliConsole.Out.MarkupLine(Markup.Escape($"{DateTime.UtcNow:HH:mm:ss} {p.Phase}"));
                     }));
             }
-            return Publish(table, task.Name, task.Name, "findings", output, r.GetValue(readme), r.GetValue(verdictInto));
+            return Publish(table, task.Name, task.Name, output, r.GetValue(readme), r.GetValue(verdictInto));
         });
         return cmd;
     }
@@ -105,14 +105,17 @@ public sealed class StudyVerb : IVerb
         var output = Path.GetFullPath(outDir ?? Path.Combine(KitPaths.Results, "when-it-pays", $"{task}-{parts[1]}"));
         Directory.CreateDirectory(output);
         table.Write(output, new Dictionary<string, object?> { ["task"] = task, ["base"] = parts[1], ["experiments"] = Path.GetRelativePath(KitPaths.Root, experiments) });
-        return Publish(table, task, $"{task} on {parts[1]}", "findings-" + task, output, readme, verdictInto);
+        return Publish(table, task, $"{task} on {parts[1]}", output, readme, verdictInto);
     }
 
-    /// <summary>How every study run ends: its findings and verdict into the Markdown files asked for, its table on the console.</summary>
-    static int Publish(StudyTable table, string task, string title, string findingsSection, string output, string? readme, string? verdictInto)
+    /// <summary>How every study run ends: its findings and verdict into the Markdown files asked for, its table on the console.
+    /// The sections are named after the output folder (findings-&lt;folder&gt;, verdict-&lt;folder&gt;), so studies of one task on
+    /// two bases or two devices keep their own.</summary>
+    static int Publish(StudyTable table, string task, string title, string output, string? readme, string? verdictInto)
     {
-        if (readme is not null) ReadmeSection.Replace(readme, findingsSection, table.Findings(task));
-        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + task, $"{table.Verdict(task)} _{table.BaseLine}_");
+        var section = Path.GetFileName(Path.TrimEndingDirectorySeparator(output));
+        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + section, table.Findings(task));
+        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + section, $"{table.Verdict(task)} _{table.BaseLine}_");
         CliTable.Print($"{title}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
         CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
         return 0;
