@@ -21,7 +21,9 @@ public static class BandCharts
 {
     static readonly (int R, int G, int B)[] Palette = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75)];
 
-    public static GenericChart Build(string title, string xTitle, string yTitle, IEnumerable<BandSeries> series, IEnumerable<ReferenceLine>? references = null)
+    /// <summary>The chart; <paramref name="logX"/> draws the x axis on a log scale (e.g. training-set sizes 30 … 3,000).</summary>
+    public static GenericChart Build(string title, string xTitle, string yTitle, IEnumerable<BandSeries> series, IEnumerable<ReferenceLine>? references = null,
+        bool logX = false)
     {
         var curves = series.Select(s => s.Validate()).ToList();
         if (curves.Count == 0) throw new ArgumentException("a band chart needs at least one series", nameof(series));
@@ -41,8 +43,9 @@ public static class BandCharts
         var xMax = curves.Max(s => s.X.Max());
         traces.AddRange((references ?? []).Select(line => Chart.Line<double, double, string>(x: [xMin, xMax], y: [line.Y, line.Y],
             Name: line.Label, ShowLegend: true, LineDash: StyleParam.DrawingStyle.Dash, LineWidth: 1.5)));
-        return Plotly.NET.Chart.withTitle(title, null).Invoke(Chart.Combine(traces))
+        var chart = Plotly.NET.Chart.withTitle(title, null).Invoke(Chart.Combine(traces))
             .WithXAxisStyle<double, double, string>(TitleText: xTitle)
             .WithYAxisStyle<double, double, string>(TitleText: yTitle);
+        return logX ? chart.WithXAxisStyle<double, double, string>(TitleText: xTitle, AxisType: StyleParam.AxisType.Log) : chart;
     }
 }

@@ -15,6 +15,18 @@ public sealed record BarSeries(string Name, IReadOnlyList<string> Categories, IR
     }
 }
 
+/// <summary>A group of bars, each with its interval (lower and upper ends, drawn as an error bar).</summary>
+public sealed record IntervalBarSeries(string Name, IReadOnlyList<string> Categories, IReadOnlyList<double> Values, IReadOnlyList<double> Lower, IReadOnlyList<double> Upper)
+{
+    public IntervalBarSeries Validate()
+    {
+        ChartStyle.CheckSeries($"bar series '{Name}'", Categories.Count, "categories", Values.Count, "values", "bars");
+        ChartStyle.CheckSeries($"bar series '{Name}'", Values.Count, "values", Lower.Count, "lower ends", "bars");
+        ChartStyle.CheckSeries($"bar series '{Name}'", Values.Count, "values", Upper.Count, "upper ends", "bars");
+        return this;
+    }
+}
+
 /// <summary>Grouped column charts as the notebooks draw them: axis titles with units, a legend, the value printed on each
 /// bar, and dashed horizontal reference lines (e.g. a paper's claim) named in the legend.</summary>
 public static class BarCharts
@@ -33,4 +45,20 @@ public static class BarCharts
             .Concat((references ?? []).Select(r => ChartStyle.Reference(r, categories[0], categories[^1])));
         return ChartStyle.Combine(traces, title, xTitle, yTitle);
     }
+
+    /// <summary>Grouped columns with an error bar on each (e.g. a 95% interval), categories in first-seen order.</summary>
+    public static GenericChart WithIntervals(string title, string xTitle, string yTitle, IEnumerable<IntervalBarSeries> series, string valueFormat = "0.0")
+    {
+        var groups = series.Select(s => s.Validate()).ToList();
+        if (groups.Count == 0) throw new ArgumentException("a bar chart needs at least one series", nameof(series));
+        var traces = groups.Select(s => Plotly.NET.Chart.withYErrorStyle<double, double>(null, Some(StyleParam.ErrorType.Data), Some(false),
+                Some<IEnumerable<double>>(s.Upper.Zip(s.Values, (u, v) => u - v).ToList()), Some<IEnumerable<double>>(s.Values.Zip(s.Lower, (v, l) => v - l).ToList()),
+                null, null, null, null, null, null, null, null)
+            .Invoke(Chart.Column<double, string, string>(values: s.Values, Keys: s.Categories.ToArray(), Name: s.Name, ShowLegend: true,
+                MultiText: s.Values.Select(v => v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                TextPosition: StyleParam.TextPosition.Inside)));
+        return ChartStyle.Combine(traces, title, xTitle, yTitle);
+    }
+
+    static Microsoft.FSharp.Core.FSharpOption<T> Some<T>(T value) => Microsoft.FSharp.Core.FSharpOption<T>.Some(value);
 }

@@ -33,4 +33,36 @@ public static class StudyCharts
                     rows.Select(r => r.Mean - (r.Sd ?? 0)).ToList(), rows.Select(r => r.Mean + (r.Sd ?? 0)).ToList());
             }));
     }
+
+    /// <summary>The data-efficiency curve: each method's mean row score (sentence BLEU on BLEU rows, the scale its interval is
+    /// on) against the training-set size on a log axis, with its 95% bootstrap band; the title names the base's perplexity.</summary>
+    public static Plotly.NET.GenericChart DataEfficiency(this StudyTable table, string title)
+    {
+        var metric = RowScore(table.Rows.FirstOrDefault()?.Metric ?? "score");
+        var series = table.Rows.Where(r => r.MeanInterval is not null).GroupBy(r => r.Method).Select(g =>
+        {
+            var rows = g.OrderBy(r => r.TrainRows).ToList();
+            return new BandSeries(g.Key, rows.Select(r => (double)r.TrainRows).ToList(), rows.Select(r => r.MeanInterval!.Mean).ToList(),
+                rows.Select(r => r.MeanInterval!.Lower).ToList(), rows.Select(r => r.MeanInterval!.Upper).ToList());
+        }).ToList();
+        if (series.Count == 0) throw new ArgumentException("no row has per-row scores (predictions.jsonl) to draw");
+        return BandCharts.Build($"{title} (base held-out perplexity {StudyTable.Perplexity(table.Base)}): {metric} by training-set size",
+            "train rows (log scale)", $"{metric} (0–100, 95% CI)", series, logX: true);
+    }
+
+    /// <summary>Each method's mean row score on each base of a comparison, the error bar its 95% bootstrap interval; the x axis
+    /// names each base with its held-out perplexity.</summary>
+    public static Plotly.NET.GenericChart ScoresByBase(this BaseComparison comparison)
+    {
+        var metric = RowScore(comparison.Rows.FirstOrDefault()?.Metric ?? "score");
+        var oneSize = comparison.Rows.Select(r => r.TrainRows).Distinct().Count() == 1;
+        var series = comparison.Rows.Where(r => r.PerBase.All(s => s.MeanInterval is not null)).Select(r => new IntervalBarSeries(
+            oneSize ? r.Method : $"{r.Method}, {r.TrainRows} rows", comparison.Bases.Select(b => b.Caption).ToList(),
+            r.PerBase.Select(s => s.MeanInterval!.Mean).ToList(), r.PerBase.Select(s => s.MeanInterval!.Lower).ToList(),
+            r.PerBase.Select(s => s.MeanInterval!.Upper).ToList())).ToList();
+        if (series.Count == 0) throw new ArgumentException("no row has per-row scores (predictions.jsonl) on every base to draw");
+        return BarCharts.WithIntervals($"{comparison.Task}: {metric} by base (95% CI)", "base (held-out perplexity)", $"{metric} (0–100)", series);
+    }
+
+    static string RowScore(string metric) => metric == "BLEU" ? "mean sentence BLEU" : metric;
 }

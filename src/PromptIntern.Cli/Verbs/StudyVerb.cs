@@ -31,10 +31,10 @@ public sealed class StudyVerb : IVerb
         {
             Description = "more result folders whose cells join the summary (e.g. an `internalize` run of the same task and settings)", AllowMultipleArgumentsPerToken = true,
         };
-        var readme = new Option<string?>("--readme") { Description = "also write the findings into this Markdown file, between <!-- findings:begin --> and <!-- findings:end -->" };
+        var readme = new Option<string?>("--readme") { Description = "also write the findings into this Markdown file, between <!-- findings-FOLDER:begin --> and <!-- findings-FOLDER:end --> (FOLDER: the output folder's name)" };
         var verdictInto = new Option<string?>("--verdict-into")
         {
-            Description = "also write the one-sentence verdict and the base's perplexity into this Markdown file, between <!-- verdict-TASK:begin --> and <!-- verdict-TASK:end -->",
+            Description = "also write the one-sentence verdict and the base's perplexity into this Markdown file, between <!-- verdict-FOLDER:begin --> and <!-- verdict-FOLDER:end -->",
         };
         var summarizeOnly = new Option<bool>("--summarize-only") { Description = "only rebuild summary.md/csv from the finished cells under --out" };
         var reproduced = new Option<string?>("--reproduced")
@@ -42,12 +42,20 @@ public sealed class StudyVerb : IVerb
             Description = "summarize a built-in task's `reproduce` experiments instead, TASK:BASE (e.g. nl2bash:nano4k-63a7a20c): presets full and " +
                           "full-n<rows> under results/experiments, into --out [default: results/when-it-pays/TASK-BASE]",
         };
+        var compareBases = new Option<string?>("--compare-bases")
+        {
+            Description = "compare bases instead, TASK:BASE,BASE[,...] (e.g. nl2bash:nano4k-63a7a20c,nano4k-pkg-1a2b3c4d): the rows of the reproduce grid " +
+                          "every base has, side by side with each base's held-out perplexity, into --out [default: results/when-it-pays/TASK-bases]",
+        };
+        var experiments = new Option<string?>("--experiments") { Description = "experiments folder read by --reproduced and --compare-bases [default: results/experiments]" };
         var cmd = new Command("study", "when does internalization pay: training-set sizes × methods × seeds on your task, with paired bootstrap intervals");
-        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, verdictInto, summarizeOnly, reproduced })
+        foreach (var o in new Option[] { taskFile, model, sizes, seeds, firstSeed, methods, epochs, evalRows, lr, device, outDir, runs, includeResults, readme, verdictInto, summarizeOnly, reproduced, compareBases, experiments })
             cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
-            if (r.GetValue(reproduced) is { } spec) return SummarizeReproduced(spec, r.GetValue(outDir), r.GetValue(readme), r.GetValue(verdictInto));
+            var experimentsDir = ExperimentsFolder(r.GetValue(experiments));
+            if (r.GetValue(compareBases) is { } bases) return CompareBases(bases, experimentsDir, r.GetValue(outDir), r.GetValue(readme), r.GetValue(verdictInto));
+            if (r.GetValue(reproduced) is { } spec) return SummarizeReproduced(spec, experimentsDir, r.GetValue(outDir), r.GetValue(readme), r.GetValue(verdictInto));
             var task = UserTaskFile.Load(r.GetValue(taskFile) ?? throw new ArgumentException("--task-file: required (or --reproduced TASK:BASE)"));
             var output = Path.GetFullPath(r.GetValue(outDir) ?? Path.Combine(KitPaths.Results, "when-it-pays", task.Name));
             var modelDir = Path.GetFullPath(r.GetValue(model)!);
@@ -94,12 +102,11 @@ public sealed class StudyVerb : IVerb
 
     /// <summary>`--reproduced TASK:BASE`: the study table of a built-in task's reproduce grid on one base, written with its
     /// provenance like a study's own summary.</summary>
-    static int SummarizeReproduced(string spec, string? outDir, string? readme, string? verdictInto)
+    static int SummarizeReproduced(string spec, string experiments, string? outDir, string? readme, string? verdictInto)
     {
         var parts = spec.Split(':', 2, StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || parts[1].Length == 0) throw new ArgumentException($"--reproduced: expected TASK:BASE (e.g. nl2bash:nano4k-63a7a20c), got '{spec}'");
         var task = TaskName.Parse(parts[0]);
-        var experiments = Path.Combine(KitPaths.Results, "experiments");
         var table = DataEfficiencyStudy.SummarizeReproduced(experiments, task, parts[1]);
         if (table.Rows.Count == 0) throw new ArgumentException($"--reproduced: no finished {task} experiment of base '{parts[1]}' (presets full, full-n<rows>) under {experiments}");
         var output = Path.GetFullPath(outDir ?? Path.Combine(KitPaths.Results, "when-it-pays", $"{task}-{parts[1]}"));
@@ -108,18 +115,59 @@ public sealed class StudyVerb : IVerb
         return Publish(table, task, $"{task} on {parts[1]}", output, readme, verdictInto);
     }
 
+    /// <summary>`--compare-bases TASK:BASE,BASE[,...]`: the reproduce grid's rows every base has, side by side, written with its
+    /// provenance; every problem with the spec is a one-line error naming the option.</summary>
+    static int CompareBases(string spec, string experiments, string? outDir, string? readme, string? verdictInto)
+    {
+        const string Option = "--compare-bases";
+        var parts = spec.Split(':', 2, StringSplitOptions.TrimEntries);
+        var bases = parts.Length == 2 ? parts[1].Split(',', StringSplitOptions.TrimEntries) : [];
+        if (parts.Length != 2 || parts[0].Length == 0 || bases.Any(b => b.Length == 0))
+            throw new ArgumentException($"{Option}: expected TASK:BASE,BASE[,...] (e.g. nl2bash:nano4k-63a7a20c,nano4k-pkg-1a2b3c4d), got '{spec}'");
+        string task;
+        try { task = TaskName.Parse(parts[0]); }
+        catch (ArgumentException e) { throw new ArgumentException($"{Option}: {e.Message}"); }
+        if (bases.Length < 2) throw new ArgumentException($"{Option}: needs at least two bases to compare, got {bases.Length} ('{spec}')");
+        if (bases.GroupBy(b => b).FirstOrDefault(g => g.Count() > 1) is { } twice) throw new ArgumentException($"{Option}: base '{twice.Key}' is listed twice");
+        var known = ResultsTable.LoadAll(experiments).Select(r => r.Model).ToHashSet(StringComparer.Ordinal);
+        if (bases.FirstOrDefault(b => !known.Contains(b)) is { } unknown)
+            throw new ArgumentException($"{Option}: unknown base '{unknown}': no experiment under {experiments} ran on it");
+        var perBase = bases.Select(b => new StudyBase(b, DataEfficiencyStudy.SummarizeReproduced(experiments, task, b))).ToList();
+        if (perBase.FirstOrDefault(b => b.Table.Rows.Count == 0) is { } empty)
+            throw new ArgumentException($"{Option}: base '{empty.Label}' has no finished {task} experiment (presets full, full-n<rows>) under {experiments}");
+        var comparison = BaseComparison.From(task, perBase);
+        if (comparison.Rows.Count == 0) throw new ArgumentException($"{Option}: no (train rows, method) row of {task} is present on every base");
+        var output = Path.GetFullPath(outDir ?? Path.Combine(KitPaths.Results, "when-it-pays", $"{task}-bases"));
+        comparison.Write(output, new Dictionary<string, object?> { ["task"] = task, ["experiments"] = Path.GetRelativePath(KitPaths.Root, experiments) });
+        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + Section(output), comparison.ToMarkdown());
+        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + Section(output), comparison.Verdict());
+        CliTable.Print($"{task}: the ranking on each base", comparison.Columns, comparison.Cells(), caption: comparison.Verdict());
+        CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
+        return 0;
+    }
+
+    /// <summary>--experiments as a full path (default results/experiments); a folder that is not there is a one-line error.</summary>
+    static string ExperimentsFolder(string? option)
+    {
+        var dir = Path.GetFullPath(option ?? KitPaths.Experiments);
+        return option is null || Directory.Exists(dir) ? dir : throw new ArgumentException($"--experiments: folder not found: {dir}");
+    }
+
     /// <summary>How every study run ends: its findings and verdict into the Markdown files asked for, its table on the console.
     /// The sections are named after the output folder (findings-&lt;folder&gt;, verdict-&lt;folder&gt;), so studies of one task on
     /// two bases or two devices keep their own.</summary>
     static int Publish(StudyTable table, string task, string title, string output, string? readme, string? verdictInto)
     {
-        var section = Path.GetFileName(Path.TrimEndingDirectorySeparator(output));
+        var section = Section(output);
         if (readme is not null) ReadmeSection.Replace(readme, "findings-" + section, table.Findings(task));
         if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + section, $"{table.Verdict(task)} _{table.BaseLine}_");
         CliTable.Print($"{title}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
         CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
         return 0;
     }
+
+    /// <summary>The README section names of a study's output folder: its folder name.</summary>
+    static string Section(string output) => Path.GetFileName(Path.TrimEndingDirectorySeparator(output));
 
     /// <summary>"100,300,all" → [100, 300, 0] (0 = all rows); one-line errors name the option.</summary>
     static IReadOnlyList<int> ParseSizes(string text) =>

@@ -45,10 +45,28 @@ public static class ExampleScores
         if (seeds.Count == 0) return null;
         var method = seeds.Select(s => Read(methodDirs[s], headline)).ToList();
         var reference = seeds.Select(s => Read(referenceDirs[s], headline)).ToList();
-        var rows = method.Concat(reference).Select(d => (IEnumerable<string>)d.Keys).Aggregate((a, b) => a.Intersect(b)).Order(StringComparer.Ordinal).ToList();
+        var rows = SharedRows(method.Concat(reference));
         if (rows.Count == 0) return null;
-        IReadOnlyList<IReadOnlyList<double>> Matrix(List<IReadOnlyDictionary<string, double>> side) =>
-            side.Select(d => (IReadOnlyList<double>)rows.Select(r => d[r]).ToList()).ToList();
-        return PairedBootstrap.Compute(Matrix(method), Matrix(reference), level, resamples, seed);
+        return PairedBootstrap.Compute(Matrix(method, rows), Matrix(reference, rows), level, resamples, seed);
     }
+
+    /// <summary>A method's own mean row score with its bootstrap interval, resampled as <see cref="Compare"/> resamples (seeds
+    /// and rows): its difference to a reference that scores zero on every row. Folders without predictions.jsonl are left
+    /// out; null when none is left or they share no row.</summary>
+    public static PairedDifference? Mean(IReadOnlyDictionary<int, string> dirs, string headline,
+        double level = 0.95, int resamples = PairedBootstrap.DefaultResamples, int seed = PairedBootstrap.DefaultSeed)
+    {
+        var scores = dirs.Where(kv => File.Exists(Path.Combine(kv.Value, "predictions.jsonl"))).OrderBy(kv => kv.Key).Select(kv => Read(kv.Value, headline)).ToList();
+        if (scores.Count == 0) return null;
+        var rows = SharedRows(scores);
+        if (rows.Count == 0) return null;
+        var zeros = scores.Select(_ => (IReadOnlyList<double>)new double[rows.Count]).ToList();
+        return PairedBootstrap.Compute(Matrix(scores, rows), zeros, level, resamples, seed);
+    }
+
+    static List<string> SharedRows(IEnumerable<IReadOnlyDictionary<string, double>> sides) =>
+        sides.Select(d => (IEnumerable<string>)d.Keys).Aggregate((a, b) => a.Intersect(b)).Order(StringComparer.Ordinal).ToList();
+
+    static IReadOnlyList<IReadOnlyList<double>> Matrix(List<IReadOnlyDictionary<string, double>> side, List<string> rows) =>
+        side.Select(d => (IReadOnlyList<double>)rows.Select(r => d[r]).ToList()).ToList();
 }

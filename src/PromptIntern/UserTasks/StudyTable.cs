@@ -8,9 +8,10 @@ using PromptIntern.Training;
 namespace PromptIntern.UserTasks;
 
 /// <summary>One row of a study: a method at one training-set size, over its seeds, with paired bootstrap intervals of its
-/// difference to the full-prompt and to the query-only rows of the same size (same dev rows, same seeds).</summary>
+/// difference to the full-prompt and to the query-only rows of the same size (same dev rows, same seeds). <see cref="MeanInterval"/>
+/// is the row's own mean per-row score (sentence BLEU for BLEU rows) with its bootstrap interval, for curves with bands.</summary>
 public sealed record StudyRow(int TrainRows, string Method, string Metric, double Mean, double? Sd, int Seeds,
-    PairedDifference? VsFullPrompt, PairedDifference? VsQueryOnly, double TrainSeconds, double TrainTokens);
+    PairedDifference? VsFullPrompt, PairedDifference? VsQueryOnly, double TrainSeconds, double TrainTokens, PairedDifference? MeanInterval = null);
 
 /// <summary>A study's table (rows by size, then method in catalogue order) and the base model's held-out perplexity, shown
 /// beside it ("not measured" for bases without one).</summary>
@@ -33,7 +34,8 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
                 PairedDifference? Against(string reference) => method == reference || !byMethod.TryGetValue(reference, out var refs) ? null
                     : ExampleScores.Compare(Dirs(group), Dirs(refs), metric);
                 rows.Add(new StudyRow(size.Key, method, metric, scores.Average(), Sd(scores), group.Count, Against(LayoutChoice.Baseline),
-                    Against(Internalizer.QueryOnly), group.Average(c => c.Result.TrainSeconds), group.Average(c => (double)c.Result.TrainTokens)));
+                    Against(Internalizer.QueryOnly), group.Average(c => c.Result.TrainSeconds), group.Average(c => (double)c.Result.TrainTokens),
+                    ExampleScores.Mean(Dirs(group), metric)));
             }
         }
         return new StudyTable(rows, basePerplexity);
@@ -52,7 +54,7 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
     public IReadOnlyList<string[]> Cells() => Rows.Select(r => new[]
     {
         r.TrainRows.ToString(CultureInfo.InvariantCulture), r.Method, r.Metric,
-        $"{F(r.Mean)}{(r.Sd is { } sd ? " ± " + F(sd) : "")} ({r.Seeds})", Interval(r.VsFullPrompt), Interval(r.VsQueryOnly),
+        StudyText.MeanSd(r.Mean, r.Sd, r.Seeds), Interval(r.VsFullPrompt), Interval(r.VsQueryOnly),
         r.VsQueryOnly?.Verdict ?? "", F(r.TrainSeconds, "0"), F(r.TrainTokens, "0"),
     }).ToList();
 
@@ -61,19 +63,11 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
     /// <summary>The line every study table carries about its base model.</summary>
     public string BaseLine => HeldOutPerplexity.Describe(Base);
 
-    public string ToMarkdown()
-    {
-        var sb = new StringBuilder().AppendLine($"_{BaseLine}_").AppendLine()
-            .AppendLine("| " + string.Join(" | ", Columns) + " |").AppendLine("|" + string.Concat(Columns.Select(_ => "---|")));
-        foreach (var row in Cells()) sb.AppendLine("| " + string.Join(" | ", row) + " |");
-        sb.AppendLine().AppendLine("Δ: the row's mean minus the reference row's, over the same dev rows and seeds; 95% paired bootstrap interval " +
-            $"({PairedBootstrap.DefaultResamples:N0} resamples of seeds and rows, seed {PairedBootstrap.DefaultSeed}). " +
-            "\"better\"/\"worse\" only where the interval excludes zero.");
-        if (Rows.Any(r => r.Metric == "BLEU"))
-            sb.AppendLine().AppendLine("BLEU rows: the mean is corpus BLEU, Δ is the difference of mean sentence-level BLEU over the paired rows " +
-                                       "(corpus BLEU has no per-row decomposition), so Δ and the difference of the means need not agree.");
-        return sb.ToString();
-    }
+    /// <summary>The base's held-out perplexity as a number with two decimals, or "not measured".</summary>
+    public static string Perplexity(HeldOutPerplexity? p) => p is null ? "not measured" : F(p.Perplexity, "0.00");
+
+    public string ToMarkdown() => new StringBuilder().AppendLine($"_{BaseLine}_").AppendLine()
+        .AppendMarkdownTable(Columns, Cells()).AppendIntervalNotes(Rows.Any(r => r.Metric == "BLEU")).ToString();
 
     /// <summary>What the table says about beating query-only fine-tuning, for a README block: the <see cref="Verdict"/>, the
     /// base line, then each (size, method) with its paired interval. Generated, so the sentence always matches the cells.</summary>
@@ -104,13 +98,10 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
               string.Join("; ", wins.Select(r => $"{r.Method} at {r.TrainRows} rows ({r.VsQueryOnly!.Interval})")) + $"; {worse}.";
     }
 
-    public string ToCsv()
-    {
-        string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-        var sb = new StringBuilder().AppendLine(string.Join(",", Columns.Select(Csv)));
-        foreach (var row in Cells()) sb.AppendLine(string.Join(",", row.Select(Csv)));
-        return sb.ToString();
-    }
+    /// <summary>The table as CSV, each row also carrying the base's held-out perplexity (a CSV has no caption to hold it).</summary>
+    public string ToCsv() => StudyText.Csv([.. Columns, BasePerplexityColumn], Cells().Select(c => (string[])[.. c, Perplexity(Base)]));
+
+    public const string BasePerplexityColumn = "base held-out perplexity";
 
     /// <summary>summary.md, summary.csv and run.json (config, commit, machine, date) into <paramref name="dir"/>, atomically.</summary>
     public void Write(string dir, IReadOnlyDictionary<string, object?> config)
@@ -120,5 +111,5 @@ public sealed record StudyTable(IReadOnlyList<StudyRow> Rows, HeldOutPerplexity?
         AtomicFile.WriteAllText(Path.Combine(dir, "run.json"), RunProvenance.Capture(config).ToJson());
     }
 
-    static string F(double v, string format = "0.0") => v.ToString(format, CultureInfo.InvariantCulture);
+    static string F(double v, string format = "0.0") => StudyText.F(v, format);
 }

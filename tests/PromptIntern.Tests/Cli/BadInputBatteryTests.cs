@@ -62,6 +62,15 @@ public class BadInputBatteryTests(BadInputFiles files) : IClassFixture<BadInputF
         { "--reproduced", "study --reproduced nl2bash --out {tmp}/out" },
         { "unknown task", "study --reproduced nope:nano --out {tmp}/out" },
         { "no finished nl2bash experiment", "study --reproduced nl2bash:no-such-base --out {tmp}/out" },
+        { "--compare-bases: expected TASK:BASE,BASE", "study --compare-bases nl2bash --out {tmp}/out" },
+        { "--compare-bases: expected TASK:BASE,BASE", "study --compare-bases nl2bash:nano4k-63a7a20c,,tiny --out {tmp}/out" },
+        { "--compare-bases: unknown task 'nope'", "study --compare-bases nope:nano4k-63a7a20c,tiny --out {tmp}/out" },
+        { "--compare-bases: needs at least two bases", "study --compare-bases nl2bash:nano4k-63a7a20c --out {tmp}/out" },
+        { "--compare-bases: base 'nano4k-63a7a20c' is listed twice", "study --compare-bases nl2bash:nano4k-63a7a20c,nano4k-63a7a20c --out {tmp}/out" },
+        { "--compare-bases: unknown base 'no-such-base'", "study --compare-bases nl2bash:nano4k-63a7a20c,no-such-base --out {tmp}/out" },
+        // tiny ran only the quick preset: a base the kit knows, with no experiment of the grid
+        { "--compare-bases: base 'tiny' has no finished nl2bash experiment", "study --compare-bases nl2bash:nano4k-63a7a20c,tiny --out {tmp}/out" },
+        { "--experiments: folder not found: {tmp}/nonexistent", "study --compare-bases nl2bash:nano4k-63a7a20c,tiny --experiments {tmp}/nonexistent --out {tmp}/out" },
         // files and data
         { "dev.jsonl", "eval --task nl2formula --eval-file {data}/nl2bash/dev.jsonl --predictions {tmp}/preds.jsonl --out {tmp}/out" },
         { "dev.jsonl", "eval --task nl2bash --eval-file {data}/mbpp/dev.jsonl --predictions {tmp}/preds.jsonl --out {tmp}/out" },
