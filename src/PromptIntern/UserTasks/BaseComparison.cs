@@ -30,6 +30,20 @@ public sealed record BaseComparison(string Task, IReadOnlyList<StudyBase> Bases,
     public static BaseComparison SummarizeReproduced(string experimentsDirectory, string task, IReadOnlyList<string> bases) =>
         From(task, bases.Select(b => new StudyBase(b, DataEfficiencyStudy.SummarizeReproduced(experimentsDirectory, task, b))).ToList());
 
+    /// <summary>The comparison a `study --compare-bases` run wrote into <paramref name="folder"/> (its run.json names the task
+    /// and the bases), rebuilt from the experiments; null when the folder holds no run.json.</summary>
+    public static BaseComparison? Load(string folder, string experimentsDirectory)
+    {
+        var runJson = Path.Combine(folder, "run.json");
+        if (!File.Exists(runJson)) return null;
+        var (task, bases) = JsonFile.Read(runJson, root =>
+        {
+            var config = root.GetProperty("config");
+            return (config.GetProperty("task").GetString()!, config.GetProperty("bases").EnumerateArray().Select(b => b.GetProperty("label").GetString()!).ToList());
+        });
+        return SummarizeReproduced(experimentsDirectory, task, bases);
+    }
+
     /// <summary>Keeps the (train rows, method) rows found on every base (in the first base's order) and ranks, per base and
     /// size, those methods by mean (1 = highest; equal means share a rank).</summary>
     public static BaseComparison From(string task, IReadOnlyList<StudyBase> bases)

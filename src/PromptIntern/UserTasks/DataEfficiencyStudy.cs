@@ -62,6 +62,15 @@ public static class DataEfficiencyStudy
         Summarize(experimentsDirectory, include: r => r.Task == task && r.Model == baseLabel
             && (r.Preset == ReproducePreset.Full.Name || r.Preset.StartsWith(ReproducePreset.Full.Name + "-n", StringComparison.Ordinal)));
 
+    /// <summary>The bases with a `study --reproduced TASK:BASE` folder under <paramref name="whenItPaysDirectory"/> (TASK-BASE, whose
+    /// run.json names the base; a comparison of bases has none), in name order; none when the folder is absent.</summary>
+    public static IReadOnlyList<string> ReproducedBases(string whenItPaysDirectory, string task) =>
+        !Directory.Exists(whenItPaysDirectory) ? []
+        : Directory.EnumerateDirectories(whenItPaysDirectory, task + "-*").Order(StringComparer.Ordinal)
+            .Select(dir => Path.Combine(dir, "run.json")).Where(File.Exists)
+            .Select(f => JsonFile.Read(f, root => root.TryGetProperty("config", out var c) && c.TryGetProperty("base", out var b) ? b.GetString() : null))
+            .OfType<string>().ToList();
+
     /// <summary>Train rows the cell trained on, as its config.json records them (the first stage's examples).</summary>
     static int TrainRowsUsed(string configPath)
     {

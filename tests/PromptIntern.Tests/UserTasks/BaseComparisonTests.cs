@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PromptIntern.Cli;
+using PromptIntern.Figures;
 using PromptIntern.UserTasks;
 using Xunit;
 using static PromptIntern.Tests.UserTasks.ReproducedExperiments;
@@ -70,7 +71,8 @@ public class BaseComparisonTests
     public void StudyCli_CompareBases_WritesTableCsvAndProvenance_AndTheVerdictIntoTheReadmeSection()
     {
         var experiments = Experiments([15, 15, 15], Fifteen, 9.5);
-        var output = Path.Combine(UserTaskFixtures.TempDir(), "nl2bash-bases");
+        var whenItPays = UserTaskFixtures.TempDir();
+        var output = Path.Combine(whenItPays, "nl2bash-bases");
         var readme = Path.Combine(UserTaskFixtures.TempDir(), "README.md");
         File.WriteAllText(readme, "# t\n<!-- verdict-nl2bash-bases:begin -->\nold\n<!-- verdict-nl2bash-bases:end -->\nafter\n");
         var console = new StringWriter();
@@ -97,6 +99,12 @@ public class BaseComparisonTests
             Assert.Equal(["base-a", "base-b"], bases.EnumerateArray().Select(b => b.GetProperty("label").GetString()));
             Assert.Equal(9.5, bases[1].GetProperty("heldout").GetProperty("perplexity").GetDouble());
         }
+        // The notebook rebuilds the same table from the folder's run.json, and tells a comparison folder from a one-base study folder.
+        Assert.Equal(md, BaseComparison.Load(output, experiments)!.ToMarkdown());
+        Assert.Null(BaseComparison.Load(Path.Combine(whenItPays, "absent"), experiments));
+        Assert.Equal(0, CliApp.Run(["study", "--reproduced", "nl2bash:base-a", "--experiments", experiments, "--out", Path.Combine(whenItPays, "nl2bash-base-a")], console));
+        Assert.Equal(["base-a"], DataEfficiencyStudy.ReproducedBases(whenItPays, "nl2bash"));
+        Assert.Empty(DataEfficiencyStudy.ReproducedBases(Path.Combine(whenItPays, "absent"), "nl2bash"));
         var text = File.ReadAllText(readme);
         Assert.Contains("<!-- verdict-nl2bash-bases:begin -->\nOn nl2bash, across bases base-a (held-out perplexity 12.00)", text);
         Assert.DoesNotContain("old", text);
@@ -114,5 +122,23 @@ public class BaseComparisonTests
         Assert.EndsWith("," + StudyTable.BasePerplexityColumn, a[0]);
         Assert.All(a[1..], row => Assert.EndsWith(",12.00", row));
         Assert.All(b[1..], row => Assert.EndsWith(",not measured", row));
+    }
+
+    [Fact]
+    public void Charts_ScoresByBase_DrawTheIntervalsAsErrorBarsOnBasesNamedWithTheirPerplexity_TheDataCurveIsOnALogAxis()
+    {
+        var experiments = Experiments([15, 15, 15], Fifteen, 9.5);
+        var cmp = BaseComparison.SummarizeReproduced(experiments, "nl2bash", ["base-a", "base-b"]);
+
+        var bars = Plotly.NET.GenericChart.toChartHTML(cmp.ScoresByBase());
+        var curve = Plotly.NET.GenericChart.toChartHTML(DataEfficiencyStudy.SummarizeReproduced(experiments, "nl2bash", "base-a").DataEfficiency("nl2bash on base-a"));
+
+        Assert.Contains("\"type\":\"bar\"", bars);
+        Assert.Contains("\"x\":[\"base-a (held-out perplexity 12.00)\",\"base-b (held-out perplexity 9.50)\"]", bars);
+        // final-stage-full on base-a: rows of 9 and 11, so its interval spreads about ±0.6 around 10; the constant rows have none.
+        Assert.Contains("\"error_y\":{\"type\":\"data\",\"symmetric\":false,\"array\":[0.59", bars);
+        Assert.Contains("\"error_y\":{\"type\":\"data\",\"symmetric\":false,\"array\":[0.0,0.0],\"arrayminus\":[0.0,0.0]}", bars);
+        Assert.Contains("\"type\":\"log\"", curve);
+        Assert.Contains("perplexity 12.00", curve);
     }
 }
