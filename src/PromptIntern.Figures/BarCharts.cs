@@ -46,17 +46,16 @@ public static class BarCharts
         return ChartStyle.Combine(traces, title, xTitle, yTitle);
     }
 
-    /// <summary>Grouped columns with an error bar on each (e.g. a 95% interval), categories in first-seen order.</summary>
-    public static GenericChart WithIntervals(string title, string xTitle, string yTitle, IEnumerable<IntervalBarSeries> series, string valueFormat = "0.0")
+    /// <summary>Grouped columns with an error bar on each (e.g. a 95% interval), categories in first-seen order; no value is
+    /// printed on the bars, where the error bars would cross it.</summary>
+    public static GenericChart WithIntervals(string title, string xTitle, string yTitle, IEnumerable<IntervalBarSeries> series)
     {
         var groups = series.Select(s => s.Validate()).ToList();
         if (groups.Count == 0) throw new ArgumentException("a bar chart needs at least one series", nameof(series));
         var traces = groups.Select(s => Plotly.NET.Chart.withYErrorStyle<double, double>(null, Some(StyleParam.ErrorType.Data), Some(false),
                 Some<IEnumerable<double>>(s.Upper.Zip(s.Values, (u, v) => u - v).ToList()), Some<IEnumerable<double>>(s.Values.Zip(s.Lower, (v, l) => v - l).ToList()),
                 null, null, null, null, null, null, null, null)
-            .Invoke(Chart.Column<double, string, string>(values: s.Values, Keys: s.Categories.ToArray(), Name: s.Name, ShowLegend: true,
-                MultiText: s.Values.Select(v => v.ToString(valueFormat, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-                TextPosition: StyleParam.TextPosition.Inside)));
+            .Invoke(Chart.Column<double, string, string>(values: s.Values, Keys: s.Categories.ToArray(), Name: s.Name, ShowLegend: true)));
         return ChartStyle.Combine(traces, title, xTitle, yTitle);
     }
 
