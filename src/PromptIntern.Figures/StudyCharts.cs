@@ -1,3 +1,4 @@
+using PromptIntern.Experiments;
 using PromptIntern.UserTasks;
 
 namespace PromptIntern.Figures;
@@ -10,12 +11,7 @@ public static class StudyCharts
     public static Plotly.NET.GenericChart DifferenceToQueryOnly(this StudyTable table, string task)
     {
         var metric = table.Rows.FirstOrDefault()?.Metric ?? "score";
-        var series = table.Rows.Where(r => r.VsQueryOnly is not null).GroupBy(r => r.Method).Select(g =>
-        {
-            var rows = g.OrderBy(r => r.TrainRows).ToList();
-            return new BandSeries(g.Key, rows.Select(r => (double)r.TrainRows).ToList(), rows.Select(r => r.VsQueryOnly!.Mean).ToList(),
-                rows.Select(r => r.VsQueryOnly!.Lower).ToList(), rows.Select(r => r.VsQueryOnly!.Upper).ToList());
-        }).ToList();
+        var series = BySize(table, r => r.VsQueryOnly);
         if (series.Count == 0) throw new ArgumentException("no method has a query-only row to compare with at any size");
         return BandCharts.Build($"{task}: {metric} minus query-only fine-tuning's, by training-set size", "train rows", $"Δ {metric} (points, 95% CI)",
             series, [new ReferenceLine("query-only (Δ = 0)", 0)]);
@@ -39,12 +35,7 @@ public static class StudyCharts
     public static Plotly.NET.GenericChart DataEfficiency(this StudyTable table, string title)
     {
         var metric = RowScore(table.Rows.FirstOrDefault()?.Metric ?? "score");
-        var series = table.Rows.Where(r => r.MeanInterval is not null).GroupBy(r => r.Method).Select(g =>
-        {
-            var rows = g.OrderBy(r => r.TrainRows).ToList();
-            return new BandSeries(g.Key, rows.Select(r => (double)r.TrainRows).ToList(), rows.Select(r => r.MeanInterval!.Mean).ToList(),
-                rows.Select(r => r.MeanInterval!.Lower).ToList(), rows.Select(r => r.MeanInterval!.Upper).ToList());
-        }).ToList();
+        var series = BySize(table, r => r.MeanInterval);
         if (series.Count == 0) throw new ArgumentException("no row has per-row scores (predictions.jsonl) to draw");
         return BandCharts.Build($"{title} (base held-out perplexity {StudyTable.Perplexity(table.Base)}): {metric} by training-set size",
             "train rows (log scale)", $"{metric} (0–100, 95% CI)", series, logX: true);
@@ -63,6 +54,16 @@ public static class StudyCharts
         if (series.Count == 0) throw new ArgumentException("no row has per-row scores (predictions.jsonl) on every base to draw");
         return BarCharts.WithIntervals($"{comparison.Task}: {metric} by base (95% CI)", "base (held-out perplexity)", $"{metric} (0–100)", series);
     }
+
+    /// <summary>One curve per method against the training-set size: the interval <paramref name="pick"/> chooses, its mean as
+    /// the point and its ends as the band, over the rows that have one.</summary>
+    static List<BandSeries> BySize(StudyTable table, Func<StudyRow, PairedDifference?> pick) =>
+        table.Rows.Where(r => pick(r) is not null).GroupBy(r => r.Method).Select(g =>
+        {
+            var points = g.OrderBy(r => r.TrainRows).Select(r => (Rows: (double)r.TrainRows, Interval: pick(r)!)).ToList();
+            return new BandSeries(g.Key, points.Select(p => p.Rows).ToList(), points.Select(p => p.Interval.Mean).ToList(),
+                points.Select(p => p.Interval.Lower).ToList(), points.Select(p => p.Interval.Upper).ToList());
+        }).ToList();
 
     static string RowScore(string metric) => metric == "BLEU" ? "mean sentence BLEU" : metric;
 }

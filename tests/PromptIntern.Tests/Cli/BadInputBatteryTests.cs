@@ -70,6 +70,8 @@ public class BadInputBatteryTests(BadInputFiles files) : IClassFixture<BadInputF
         { "--compare-bases: unknown base 'no-such-base'", "study --compare-bases nl2bash:nano4k-63a7a20c,no-such-base --out {tmp}/out" },
         // tiny ran only the quick preset: a base the kit knows, with no experiment of the grid
         { "--compare-bases: base 'tiny' has no finished nl2bash experiment", "study --compare-bases nl2bash:nano4k-63a7a20c,tiny --out {tmp}/out" },
+        { "--compare-bases: no (train rows, method) row of nl2bash is present on every base",
+            "study --compare-bases nl2bash:base-x,base-y --experiments {tmp}/experiments-disjoint --out {tmp}/out" },
         { "--experiments: folder not found: {tmp}/nonexistent", "study --compare-bases nl2bash:nano4k-63a7a20c,tiny --experiments {tmp}/nonexistent --out {tmp}/out" },
         // files and data
         { "dev.jsonl", "eval --task nl2formula --eval-file {data}/nl2bash/dev.jsonl --predictions {tmp}/preds.jsonl --out {tmp}/out" },

@@ -4,7 +4,7 @@ using PromptIntern.Data;
 namespace PromptIntern.Tests.Cli;
 
 /// <summary>The damaged files the bad-input battery feeds the CLI, written once into a temp folder: broken model folders,
-/// a truncated metrics.json, an oversized row, an empty data folder, a file where a folder is expected.</summary>
+/// a truncated metrics.json, two bases with no experiment in common, an oversized row, an empty data folder, a file where a folder is expected.</summary>
 public sealed class BadInputFiles : IDisposable
 {
     readonly TempDir _temp = new();
@@ -52,6 +52,10 @@ public sealed class BadInputFiles : IDisposable
         File.WriteAllText(Path.Combine(Root, "preds.jsonl"), "{\"id\": \"nl2bash-00018\", \"prediction\": \"ls\"}\n");
         File.WriteAllBytes(Path.Combine(Root, "bad-utf8.jsonl"), [.. "{\"id\": \"nl2bash-00018\", \"prediction\": \"ls "u8.ToArray(), 0xFF, 0xFE, .. "\"}\n"u8.ToArray()]);
         File.WriteAllText(Path.Combine(Root, "bad-plan.json"), "{\"name\": \"x\", \"stages\": [");
+        // Two bases whose finished experiments share no (train rows, method) row.
+        var disjoint = Path.Combine(Root, "experiments-disjoint");
+        UserTasks.ReproducedExperiments.Write(disjoint, "base-x", "query-only", 1, 1000, 10, [10, 20], 12.0);
+        UserTasks.ReproducedExperiments.Write(disjoint, "base-y", "promptintern", 1, 1000, 10, [10, 20], 11.0);
     }
 
     /// <summary>Every file under <see cref="Root"/> with its size and write time, to show a failed verb left nothing behind.</summary>
