@@ -26,13 +26,14 @@ import datetime, gzip, json, os, platform, re, sys
 CATEGORIES = ["gemm", "flash-attention", "elementwise+reduction", "copy-cast", "optimizer", "other"]
 # First match wins, in this order: optimizer kernels are multi-tensor elementwise ones, and attention kernels contain
 # GEMMs of their own, so both are tested before the general patterns; a kernel whose name matches none is "other".
+# Names carry template arguments ("{lambda(int)#1}", "gpu_kernel_impl_nocast"): patterns must not match those words.
 RULES = [
-    ("optimizer", re.compile(r"adam|multi_tensor_apply|foreach|fused_sgd|lamb", re.I)),
+    ("optimizer", re.compile(r"adam|multi_tensor_apply|foreach|fused_sgd", re.I)),
     ("flash-attention", re.compile(r"flash|fmha|attention|sdpa|attn", re.I)),
     ("gemm", re.compile(r"gemm|gemv|nvjet|cutlass|xmma|cublas|matmul|splitk|triton_tem_|_mm_|bmm", re.I)),
     # torch.compile's fused pointwise/reduction kernels, whose names list the ops they fused (often a _to_copy among them).
     ("elementwise+reduction", re.compile(r"^triton_(poi|red|per)_")),
-    ("copy-cast", re.compile(r"copy|memcpy|memset|\bcat\b|catarray|convert|cast|transpose|permute", re.I)),
+    ("copy-cast", re.compile(r"copy|memcpy|memset|catarray", re.I)),
     ("elementwise+reduction", re.compile(r"elementwise|reduce|vectorized|softmax|norm|triton_|loss|nll|index|embedding|"
                                          r"gather|scatter|fill|where|pointwise|cross_entropy|silu|gelu|rope|rotary|"
                                          r"dropout|sum|mean|max|min|mul|add|sub|div|exp|log|sqrt|neg|sin|cos|clamp|arange|rand", re.I)),
@@ -188,6 +189,30 @@ def fmt(x):
     return "-" if x is None else f"{x:g}" if isinstance(x, (int, float)) else str(x)
 
 
+def short(name):
+    """A kernel name without the namespaces that make up most of its length, so the functor stays visible."""
+    n = re.sub(r"\bat::native::|\(anonymous namespace\)::|\bc10::|\bcutlass::", "", re.sub(r"^void ", "", name))
+    return n if len(n) <= 140 else n[:137] + "..."
+
+
+def findings(a, b, la, lb):
+    """Where the wall-time difference of two traces lies: GPU idle (launch gaps, syncs) or kernel time, and which
+    categories of kernel hold it, largest first."""
+    dw, di, dk = (a["wall_ms_per_step"] - b["wall_ms_per_step"], a["gpu_idle_ms_per_step"] - b["gpu_idle_ms_per_step"],
+                  a["gpu_busy_ms_per_step"] - b["gpu_busy_ms_per_step"])
+    cats = sorted(CATEGORIES, key=lambda c: -abs(a["gpu_ms_per_step_by_category"][c] - b["gpu_ms_per_step_by_category"][c]))
+    by_cat = ", ".join(f"{c} {a['gpu_ms_per_step_by_category'][c] - b['gpu_ms_per_step_by_category'][c]:+.1f}" for c in cats[:3])
+    where = "kernel time" if abs(dk) >= abs(di) else "GPU idle time (launch gaps, host syncs)"
+    return [
+        f"{la} - {lb}: {dw:+.1f} ms/step of wall time ({a['wall_ms_per_step']:.1f} vs {b['wall_ms_per_step']:.1f}); most of it is {where}.",
+        f"GPU busy {a['gpu_busy_share']:.1%} vs {b['gpu_busy_share']:.1%}: idle {di:+.1f} ms/step (gaps {a['gaps']['ms_per_step'] - b['gaps']['ms_per_step']:+.1f}), "
+        f"kernel time (union) {dk:+.1f} ms/step.",
+        f"Kernel time by category, largest differences first (ms/step): {by_cat}.",
+        f"Kernels per step {a['kernels_per_step']:g} vs {b['kernels_per_step']:g}; host syncs per step {a['host_syncs']['count_per_step']:g} "
+        f"({a['host_syncs']['ms_per_step']:.1f} ms blocked) vs {b['host_syncs']['count_per_step']:g} ({b['host_syncs']['ms_per_step']:.1f} ms blocked).",
+    ]
+
+
 def markdown(meta, traces):
     labels = list(traces)
     diff = len(labels) == 2
@@ -202,13 +227,14 @@ def markdown(meta, traces):
         if diff:
             cells.append(fmt(round(vals[0] - vals[1], 3)) if all(isinstance(v, (int, float)) for v in vals) and label != "steps profiled" else "-")
         out.append(f"| {label} | " + " | ".join(cells) + " |")
+    if diff:
+        out += ["", "## Where the difference is", ""] + [f"- {line}" for line in findings(traces[labels[0]], traces[labels[1]], *labels)]
     out += ["", "GPU time by category sums kernel durations (streams that overlap count twice); busy is their union.",
             "Host syncs: CUDA runtime calls that block the host inside the steps (synchronize, synchronous cudaMemcpy)."]
     for l in labels:
         out += ["", f"## Top kernels: {l}", "", "| kernel | category | calls/step | ms/step | share of GPU time |", "|---|---|---|---|---|"]
         for k in traces[l]["top_kernels"]:
-            name = k["name"] if len(k["name"]) <= 110 else k["name"][:107] + "..."
-            out.append(f"| `{name.replace('|', '/')}` | {k['category']} | {fmt(k['calls_per_step'])} | {fmt(k['ms_per_step'])} | {fmt(k['share'])} |")
+            out.append(f"| `{short(k['name']).replace('|', '/')}` | {k['category']} | {fmt(k['calls_per_step'])} | {fmt(k['ms_per_step'])} | {fmt(k['share'])} |")
         syncs = traces[l]["host_syncs"]["by_call"]
         out += ["", "Host syncs: " + (", ".join(f"{n} x{s['calls']} ({fmt(s['ms'])} ms)" for n, s in syncs.items()) or "none") + "."]
     return "\n".join(out) + "\n"
@@ -264,11 +290,13 @@ def main(argv):
         print(f"error: {e}", file=sys.stderr)
         return 2
     meta = dict(meta, date_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                machine=platform.node(), summariser="bench/profile_summary.py")
+                summarised_on=platform.node(), summariser="bench/profile_summary.py")
     md = markdown(meta, summaries)
     if out:
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-        write_atomic(out + ".json", json.dumps(dict(meta=meta, traces=summaries), indent=2) + "\n")
+        labels = list(summaries)
+        found = findings(summaries[labels[0]], summaries[labels[1]], *labels) if len(labels) == 2 else []
+        write_atomic(out + ".json", json.dumps(dict(meta=meta, traces=summaries, findings=found), indent=2) + "\n")
         write_atomic(out + ".md", md)
         print(f"wrote {out}.json and {out}.md")
     else:

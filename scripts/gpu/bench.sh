@@ -119,7 +119,7 @@ case "$part" in
     peer 150 llama2-7b --train --lora qv "${prof[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
     commit="$(cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown)"
     python3 bench/profile_summary.py --out "$OUT/profile-7b" --meta "git_commit=$commit" --meta "gpu=$(head -1 "$OUT/device.txt")" \
-      --meta "torch=$(python3 -c 'import torch; print(torch.__version__)')" --meta "native=$(grep -m1 -o 'native: on[^;]*' "$OUT/ours.log" || echo off)" \
+      --meta "torch=$(python3 -c 'import torch; print(torch.__version__)')" --meta "native=$(sed -n 's/^native: \([^;]*\);.*/\1/p' "$OUT/ours.log" | head -1)" \
       --meta "config=llama2-7b shape, random bf16 base, LoRA r16 alpha 32 on q_proj and v_proj, batch 4 x seq 2048, activation checkpointing per block, bf16-mixed; 2 warm-up + 3 timed steps, then 2 profiled steps" \
       --meta "ours_engine=promptintern bench train (TorchSharp, eager step, native fused AdamW)" --meta "peer_engine=transformers + PEFT, torch.compile per decoder layer, fused AdamW (peer_torch.py --compile)" \
       $([[ -f "$traces/ours.json" ]] && echo "ours=$traces/ours.json") $([[ -f "$traces/peer.json" ]] && echo "peer=$traces/peer.json") 2>&1 | tee "$OUT/summary.log"
