@@ -63,11 +63,12 @@ if [[ ! -f "$root/artifacts/corpus/corpus.jsonl.xz" ]]; then
 fi
 # A larger corpus for a stronger base, on request: the same sources plus the Python and shell sources Debian
 # packages installed under CORPUS_PACKAGE_ROOTS (comma-separated, e.g. /usr/lib/python3/dist-packages,/usr/share,/usr/bin),
-# 6 MB more text (about 1 MiB as xz here), licences per package in its manifest. Pretrain on it with
-# NANO_CORPUS=artifacts/corpus-pkg/corpus.jsonl.xz NANO_NAME=nano4k-pkg (and NANO_STEPS for longer).
+# with budgets that take all of them here (51.7 MB of text against 26 MB, 8.9 MiB as xz), licences per package in its
+# manifest. scripts/gpu/stronger-base.sh pretrains on it (NANO_CORPUS=artifacts/corpus-pkg/corpus.jsonl.xz).
 corpus_pkg=0
 if [[ -n "${CORPUS_PACKAGE_ROOTS:-}" && ! -f "$root/artifacts/corpus-pkg/corpus.jsonl.xz" ]]; then
-  "$root/promptintern" corpus build --out "$root/artifacts/corpus-pkg" --package-roots "$CORPUS_PACKAGE_ROOTS" --max-bytes 30000000
+  "$root/promptintern" corpus build --out "$root/artifacts/corpus-pkg" --package-roots "$CORPUS_PACKAGE_ROOTS" \
+    --max-bytes 60000000 --package-bytes 36000000
   xz -k -9 "$root/artifacts/corpus-pkg/corpus.jsonl"
 fi
 [[ -n "${CORPUS_PACKAGE_ROOTS:-}" ]] && corpus_pkg=$(stat -c %s "$root/artifacts/corpus-pkg/corpus.jsonl.xz" 2>/dev/null || echo 0)
