@@ -3,14 +3,15 @@
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
 # Usage (device machine, repository root, artifacts/gpu carried):
-#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b
+#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
 #           prompt layouts per task (bench latency) at batch 1 and 8, ours beside the peers.
 #   profile-7b: where the 7B LoRA q,v step's time goes, ours vs the compiled peer (see the part below).
+#   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below).
 set -uo pipefail
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
@@ -42,6 +43,34 @@ ours_decode() {
   ours 150 latency --config nano,smol135m,llama2-7b --latency-batches 1,8 --reps "${1:-3}"
 }
 latency_json() { ls -t "$OUT"/ours/promptintern-latency-*.json 2>/dev/null | head -1; }
+started=$(date +%s)
+# fits S: whether S more seconds fit in the call's budget (FINAL_SECONDS); a step that does not fit is skipped, and said so.
+fits() {
+  local left=$(( ${FINAL_SECONDS:-520} - ($(date +%s) - started) ))
+  (( left >= $1 )) && return 0
+  echo "skipped: a step needing ${1}s, ${left}s left" | tee -a "$OUT/ours.log"; return 1
+}
+# Where the Llama-2-7B-shape LoRA q,v step (4 x 2,048, activation checkpointing) spends its time, ours beside the
+# compiled peer, in about four minutes: each side times 3 steps after 2 warm-up ones, then profiles 2 more (kineto:
+# ours through the native extension, the peer through torch.profiler), and bench/profile_summary.py reads both
+# traces. Traces stay in /tmp (tens of MB); one comes back under $OUT only gzipped under 2 MB.
+profile_7b() {
+  traces=/tmp/profile-7b && rm -rf "$traces" && mkdir -p "$traces"
+  prof=(--seq 2048 --batch 4 --steps 3 --warmup 2 --checkpointing)
+  ours 100 train --config llama2-7b --lora qv "${prof[@]}" --profile-steps 2
+  ours_trace="$(ls -t "$OUT"/ours/promptintern-trace-llama2-7b-qv-*.json 2>/dev/null | head -1)"
+  [[ -n "$ours_trace" ]] && mv "$ours_trace" "$traces/ours.json"
+  peer 150 llama2-7b --train --lora qv "${prof[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
+  commit="$(cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown)"
+  python3 bench/profile_summary.py --out "$OUT/profile-7b" --meta "git_commit=$commit" --meta "gpu=$(head -1 "$OUT/device.txt")" \
+    --meta "torch=$(python3 -c 'import torch; print(torch.__version__)')" --meta "native=$(sed -n 's/^native: \([^;]*\);.*/\1/p' "$OUT/ours.log" | head -1)" \
+    --meta "config=llama2-7b shape, random bf16 base, LoRA r16 alpha 32 on q_proj and v_proj, batch 4 x seq 2048, activation checkpointing per block, bf16-mixed; 2 warm-up + 3 timed steps, then 2 profiled steps" \
+    --meta "ours_engine=promptintern bench train (TorchSharp, eager step, native fused AdamW)" --meta "peer_engine=transformers + PEFT, torch.compile per decoder layer, fused AdamW (peer_torch.py --compile)" \
+    $([[ -f "$traces/ours.json" ]] && echo "ours=$traces/ours.json") $([[ -f "$traces/peer.json" ]] && echo "peer=$traces/peer.json") 2>&1 | tee "$OUT/summary.log"
+  for t in "$traces"/*.json; do
+    gzip -c "$t" > "$t.gz" && (( $(stat -c %s "$t.gz") < 2 * 1024 * 1024 )) && cp "$t.gz" "$OUT/trace-$(basename "$t").gz"
+  done
+}
 case "$part" in
   train)
     self_check
@@ -111,21 +140,23 @@ case "$part" in
     # compiled peer, in about four minutes: each side times 3 steps after 2 warm-up ones, then profiles 2 more (kineto:
     # ours through the native extension, the peer through torch.profiler), and bench/profile_summary.py reads both
     # traces. Traces stay in /tmp (tens of MB); one comes back under $OUT only gzipped under 2 MB.
-    traces=/tmp/profile-7b && rm -rf "$traces" && mkdir -p "$traces"
-    prof=(--seq 2048 --batch 4 --steps 3 --warmup 2 --checkpointing)
-    ours 100 train --config llama2-7b --lora qv "${prof[@]}" --profile-steps 2
-    ours_trace="$(ls -t "$OUT"/ours/promptintern-trace-llama2-7b-qv-*.json 2>/dev/null | head -1)"
-    [[ -n "$ours_trace" ]] && mv "$ours_trace" "$traces/ours.json"
-    peer 150 llama2-7b --train --lora qv "${prof[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
-    commit="$(cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown)"
-    python3 bench/profile_summary.py --out "$OUT/profile-7b" --meta "git_commit=$commit" --meta "gpu=$(head -1 "$OUT/device.txt")" \
-      --meta "torch=$(python3 -c 'import torch; print(torch.__version__)')" --meta "native=$(sed -n 's/^native: \([^;]*\);.*/\1/p' "$OUT/ours.log" | head -1)" \
-      --meta "config=llama2-7b shape, random bf16 base, LoRA r16 alpha 32 on q_proj and v_proj, batch 4 x seq 2048, activation checkpointing per block, bf16-mixed; 2 warm-up + 3 timed steps, then 2 profiled steps" \
-      --meta "ours_engine=promptintern bench train (TorchSharp, eager step, native fused AdamW)" --meta "peer_engine=transformers + PEFT, torch.compile per decoder layer, fused AdamW (peer_torch.py --compile)" \
-      $([[ -f "$traces/ours.json" ]] && echo "ours=$traces/ours.json") $([[ -f "$traces/peer.json" ]] && echo "peer=$traces/peer.json") 2>&1 | tee "$OUT/summary.log"
-    for t in "$traces"/*.json; do
-      gzip -c "$t" > "$t.gz" && (( $(stat -c %s "$t.gz") < 2 * 1024 * 1024 )) && cp "$t.gz" "$OUT/trace-$(basename "$t").gz"
-    done
+    profile_7b
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short or profile-7b" >&2; exit 2 ;;
+  final-goals)
+    # Every training and decoding goal in one call, most important first; a step starts only while the call's budget
+    # (FINAL_SECONDS from the start of this script, default 520) leaves it the time box it is given: the 7B LoRA q,v step
+    # profiled beside the compiled peer, 1,024 + 64 decoding on smol135m and the 7B shape beside the compiled peer,
+    # smol135m full fine-tuning (plain and whole-step CUDA graph) beside the compiled peer, then 7B LoRA r32 on all
+    # linear layers beside the compiled peer.
+    self_check
+    fits 250 && profile_7b
+    fits 150 && { ours 60 generate --config smol135m,llama2-7b "${gen[@]}"
+      peer 90 smol135m llama2-7b --generate "${gen[@]}" --compile; }
+    fits 130 && { ours 40 train --config smol135m --lora none "${small[@]}"
+      ours 30 train --config smol135m --lora none "${small[@]}" --graph
+      peer 60 smol135m --train --lora none "${small[@]}" --compile; }
+    fits 140 && { ours 60 train --config llama2-7b --lora all "${big[@]}"
+      peer 80 llama2-7b --train --lora all "${big[@]}" --compile; }
+    ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b or final-goals" >&2; exit 2 ;;
 esac
