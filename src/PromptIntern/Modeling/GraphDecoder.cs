@@ -19,20 +19,27 @@ public static class GraphDecoder
     public const string DisableVariable = "PROMPTINTERN_GRAPH_DECODE";
     const int ReadEvery = 16, CapacityStep = 64, SessionsPerModel = 2;
 
-    /// <summary>Whether <see cref="TextGenerator"/> decodes on graphs for a model on <paramref name="device"/> (of
-    /// <paramref name="config"/>: sliding-window layers decode eagerly, their band assumes the queries end the keys).</summary>
-    public static bool Applies(Device device, LlamaConfig? config = null) =>
-        NativeExtension.UsableOn(device) && Environment.GetEnvironmentVariable(DisableVariable) != "0"
-        && (config is null || Enumerable.Range(0, config.NumLayers).All(l => config.WindowOf(l) is null));
+    /// <summary>Whether <see cref="TextGenerator"/> decodes on graphs for a model on <paramref name="device"/>.</summary>
+    public static bool Applies(Device device) =>
+        NativeExtension.UsableOn(device) && Environment.GetEnvironmentVariable(DisableVariable) != "0";
 
     static readonly ConditionalWeakTable<LlamaModel, List<Session>> Sessions = new();
 
     /// <summary>Next token of every row, step by step (the first from the prefill); stop enumerating to stop decoding.
-    /// <paramref name="flat"/> is [b, p] left-padded ids, <paramref name="offsets"/> each row's padding.</summary>
-    public static IEnumerable<long[]> Steps(LlamaModel model, long[] flat, int b, int p, int[] offsets, GenerationOptions o)
+    /// <paramref name="flat"/> is [b, p] left-padded ids, <paramref name="offsets"/> each row's padding. With
+    /// <paramref name="capture"/> false the static-cache step runs as it is, uncaptured, on any device: what the graph
+    /// replays, testable on the CPU.</summary>
+    public static IEnumerable<long[]> Steps(LlamaModel model, long[] flat, int b, int p, int[] offsets, GenerationOptions o, bool capture = true)
     {
         int capacity = (p + o.MaxNewTokens + CapacityStep - 1) / CapacityStep * CapacityStep;
-        var s = SessionFor(model, b, capacity, o);
+        if (capture) return Run(SessionFor(model, b, capacity, o), model, flat, b, p, offsets, o);
+        var uncaptured = new Session(model, (b, capacity, o.Temperature, o.TopP, model.DType, 0), o, capture: false);
+        return Run(uncaptured, model, flat, b, p, offsets, o, dispose: true);
+    }
+
+    static IEnumerable<long[]> Run(Session s, LlamaModel model, long[] flat, int b, int p, int[] offsets, GenerationOptions o, bool dispose = false)
+    {
+        using var owned = dispose ? s : null;
         var device = model.Device;
         using (var scope = NewDisposeScope())
         {
@@ -52,7 +59,7 @@ public static class GraphDecoder
         for (int read = 0, made = 1; read < o.MaxNewTokens;)
         {
             int until = Math.Min(o.MaxNewTokens, read == 0 ? made : made + ReadEvery);
-            for (; made < until; made++) s.Graph.Replay();
+            for (; made < until; made++) s.Advance(model, o);
             long[] host;
             using (var chunk = s.Out.narrow(1, read, made - read).cpu()) host = chunk.data<long>().ToArray(); // the one sync per chunk
             int n = made - read;
@@ -106,9 +113,10 @@ public static class GraphDecoder
         public (int B, int Capacity, double Temperature, double TopP, ScalarType DType, long Weights) Key { get; }
         public KvCache Cache { get; }
         public Tensor Token, Slot, Step, Offsets, Out, KeyIndex;
-        public NativeExtension.CudaGraph Graph { get; }
+        public NativeExtension.CudaGraph? Graph { get; }
 
-        public Session(LlamaModel model, (int B, int Capacity, double Temperature, double TopP, ScalarType DType, long Weights) key, GenerationOptions o)
+        public Session(LlamaModel model, (int B, int Capacity, double Temperature, double TopP, ScalarType DType, long Weights) key, GenerationOptions o,
+            bool capture = true)
         {
             Key = key;
             var (b, cap) = (key.B, key.Capacity);
@@ -120,8 +128,16 @@ public static class GraphDecoder
             Offsets = zeros([b], ScalarType.Int64, device).DetachFromDisposeScope();
             Out = zeros([b, cap], ScalarType.Int64, device).DetachFromDisposeScope();
             KeyIndex = arange(cap, ScalarType.Int64, device).view(1, cap).DetachFromDisposeScope();
+            if (!capture) return;
             Graph = new NativeExtension.CudaGraph();
             Graph.Capture(() => DecodeStep(model, o), () => { Slot.zero_(); Step.zero_(); Token.zero_(); });
+        }
+
+        /// <summary>One token for every row: the captured step replayed, or run as it is when nothing was captured.</summary>
+        public void Advance(LlamaModel model, GenerationOptions o)
+        {
+            if (Graph is { } graph) graph.Replay();
+            else DecodeStep(model, o);
         }
 
         /// <summary>One token for every row, entirely on the device: what the graph captures.</summary>
@@ -144,7 +160,7 @@ public static class GraphDecoder
 
         public void Dispose()
         {
-            Graph.Dispose();
+            Graph?.Dispose();
             Cache.Dispose();
             foreach (var t in new[] { Token, Slot, Step, Offsets, Out, KeyIndex }) t.Dispose();
         }

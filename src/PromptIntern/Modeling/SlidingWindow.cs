@@ -7,10 +7,18 @@ namespace PromptIntern.Modeling;
 public static class SlidingWindow
 {
     /// <summary>The mask and causal flag for SDPA when <paramref name="queries"/> new tokens attend to <paramref name="keys"/>
-    /// cached ones (the queries being the last of them); the context's own when the window covers every key.</summary>
+    /// cached ones (the queries being the last of them, or, with a static cache's slot, the one query at that slot); the
+    /// context's own when the window covers every key.</summary>
     public static (Tensor? Mask, bool IsCausal) Restrict(ForwardContext ctx, long queries, long keys, int window, Device device)
     {
         if (keys <= window) return (ctx.Mask, ctx.IsCausal);
+        if (ctx.CacheSlot is { } slot)
+        {
+            // A static cache (graph decoding): the one query sits at cache index `slot` on the device, not at the end of
+            // the keys, and the band is read there, so a captured step stays right at every replay.
+            var near = arange(keys, ScalarType.Int64, device).view(1, 1, 1, keys).gt(slot.view(-1, 1, 1, 1) - window);
+            return (ctx.Mask is { } m ? m.logical_and(near) : near, false);
+        }
         var q = arange(keys - queries, keys, ScalarType.Int64, device).view(queries, 1);
         var k = arange(keys, ScalarType.Int64, device).view(1, keys);
         var band = k.gt(q - window);

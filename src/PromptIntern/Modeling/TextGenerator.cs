@@ -46,7 +46,7 @@ public static class TextGenerator
         model.eval();
         using var _ = no_grad();
         var offsets = prompts.Select(x => p - x.Length).ToArray();
-        var steps = GraphDecoder.Applies(device, model.Config)
+        var steps = GraphDecoder.Applies(device)
             ? GraphDecoder.Steps(model, flat, b, p, offsets, o)
             : EagerSteps(model, tokenizer, flat, maskFlat, padded, b, p, capacity, o, rng, done);
         foreach (var next in steps)

@@ -179,6 +179,6 @@ public static class ThroughputBenchmark
         }
         times.Sort();
         return new GenerateResult(m.Name, promptTokens, newTokens, batch, Math.Round(times[times.Count / 2], 1),
-            m.Model.DType == ScalarType.BFloat16 ? "bf16" : "fp32", GraphDecoder.Applies(device, m.Model.Config) ? "cuda-graph" : "eager", task, layout);
+            m.Model.DType == ScalarType.BFloat16 ? "bf16" : "fp32", GraphDecoder.Applies(device) ? "cuda-graph" : "eager", task, layout);
     }
 }
