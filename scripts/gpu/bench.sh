@@ -11,6 +11,7 @@
 #   profile-7b: where the 7B LoRA q,v step's time goes, ours vs the compiled peer (see the part below).
 #   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below).
 set -uo pipefail
+started=$(date +%s)
 part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
@@ -43,7 +44,6 @@ ours_decode() {
   ours 150 latency --config nano,smol135m,llama2-7b --latency-batches 1,8 --reps "${1:-3}"
 }
 latency_json() { ls -t "$OUT"/ours/promptintern-latency-*.json 2>/dev/null | head -1; }
-started=$(date +%s)
 # fits S: whether S more seconds fit in the call's budget (FINAL_SECONDS); a step that does not fit is skipped, and said so.
 fits() {
   local left=$(( ${FINAL_SECONDS:-520} - ($(date +%s) - started) ))
@@ -70,6 +70,19 @@ profile_7b() {
   for t in "$traces"/*.json; do
     gzip -c "$t" > "$t.gz" && (( $(stat -c %s "$t.gz") < 2 * 1024 * 1024 )) && cp "$t.gz" "$OUT/trace-$(basename "$t").gz"
   done
+}
+# Graph decoding of a sliding-window model (the Mistral parity fixture: window 8, prompts of 20-40 tokens) against the
+# eager path on the same card: how many of 16 NL2Bash rows come out identical (bf16, so near-ties may differ).
+mistral_graph_check() {
+  mkdir -p "$OUT/mistral"
+  for g in 0 1; do
+    PROMPTINTERN_GRAPH_DECODE=$g timeout 60 "$here/run.sh" generate --model tests/fixtures/hf-parity/models/mistral --task nl2bash \
+      --limit 16 --max-new-tokens 40 --device cuda --predictions "$OUT/mistral/graph$g.jsonl" >> "$OUT/mistral/generate.log" 2>&1
+  done
+  python3 -c 'import json, sys
+rows = [[json.loads(l)["prediction"] for l in open(f)] for f in sys.argv[1:]]
+print(f"sliding-window graph decoding (mistral fixture, window 8): {sum(a == b for a, b in zip(*rows))}/{len(rows[0])} rows identical to eager")' \
+    "$OUT/mistral/graph0.jsonl" "$OUT/mistral/graph1.jsonl" 2>&1 | tee -a "$OUT/ours.log"
 }
 case "$part" in
   train)
@@ -145,11 +158,12 @@ case "$part" in
   final-goals)
     # Every training and decoding goal in one call, most important first; a step starts only while the call's budget
     # (FINAL_SECONDS from the start of this script, default 520) leaves it the time box it is given: the 7B LoRA q,v step
-    # profiled beside the compiled peer, 1,024 + 64 decoding on smol135m and the 7B shape beside the compiled peer,
-    # smol135m full fine-tuning (plain and whole-step CUDA graph) beside the compiled peer, then 7B LoRA r32 on all
-    # linear layers beside the compiled peer.
+    # profiled beside the compiled peer, graph against eager decoding of a sliding-window model, 1,024 + 64 decoding on
+    # smol135m and the 7B shape beside the compiled peer, smol135m full fine-tuning (plain and whole-step CUDA graph)
+    # beside the compiled peer, then 7B LoRA r32 on all linear layers beside the compiled peer.
     self_check
     fits 250 && profile_7b
+    fits 60 && mistral_graph_check
     fits 150 && { ours 60 generate --config smol135m,llama2-7b "${gen[@]}"
       peer 90 smol135m llama2-7b --generate "${gen[@]}" --compile; }
     fits 130 && { ours 40 train --config smol135m --lora none "${small[@]}"
