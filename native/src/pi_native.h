@@ -41,6 +41,18 @@ PI_EXPORT int pi_rms_norm(PiTensor input, PiTensor weight, double eps, PiTensor*
 // owned by the caller); autograd records it. Optional, as pi_rms_norm.
 PI_EXPORT int pi_sdpa_gqa(PiTensor q, PiTensor k, PiTensor v, int is_causal, PiTensor* out);
 
+// y = silu(gate) * up for gate_up [..., 2I] (gate the first I columns, up the last I; float32, bfloat16 or float16 on
+// CUDA, rows may be strided) as a new contiguous [..., I] tensor (*out, owned by the caller); autograd records it, its
+// backward writing d(gate_up) in one kernel. Optional (swiglu.cpp + swiglu_kernel.cu, needs nvcc), as pi_rms_norm.
+PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor* out);
+
+// Rotary embedding (rotate-half, as Hugging Face Llama) of the fused qkv projection [B, T, (H + 2*Hkv) * D] (q heads,
+// then k, then v; float32, bfloat16 or float16 on CUDA; rows may be strided): *q [B, T, H, D] and *k [B, T, Hkv, D]
+// rotated by cos and sin ([T, D] for every row or [B, T, D] per row, qkv's dtype), *v [B, T, Hkv, D] copied; all three
+// new contiguous tensors owned by the caller. Autograd records them as one function whose backward writes d(qkv) in
+// one kernel. Optional (rope.cpp + rope_kernel.cu, needs nvcc), as pi_rms_norm.
+PI_EXPORT int pi_rope_qkv(PiTensor qkv, PiTensor cos, PiTensor sin, int heads, int kv_heads, PiTensor* q, PiTensor* k, PiTensor* v);
+
 // libtorch's kineto profiler (optional exports): start records host ops, CUDA runtime calls and, when cuda != 0, the GPU's
 // kernels, copies and memsets; range_push/pop mark named user ranges (e.g. one per training step); stop ends the
 // profile and, when trace_path is not empty, saves it as a Chrome trace (the format of torch.profiler's

@@ -1,7 +1,9 @@
 // Checks each export of libpromptintern_native against a reference computed with plain ATen ops (float64 where it
 // matters), on fresh random inputs. Exit 0 only when every check passes; one line per check.
 #include "../src/pi_native.h"
+#include <cstdarg>
 #include <cstdio>
+#include <string>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -188,6 +190,179 @@ static void test_sdpa_gqa() {
 }
 #endif
 
+#if !defined(PI_NO_SWIGLU) || !defined(PI_NO_ROPE)
+static const char* dtype_name(at::ScalarType t) { return t == at::kFloat ? "fp32" : t == at::kBFloat16 ? "bf16" : "fp16"; }
+
+static std::string label(const char* fmt, ...) {
+  char buf[160];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  return buf;
+}
+
+// The gradient of a leaf outside the columns [offset, offset + width) of its last dimension: must be all zero.
+static double outside(const at::Tensor& grad, int64_t offset, int64_t width) {
+  auto g = grad.clone();
+  g.narrow(-1, offset, width).zero_();
+  return g.abs().max().item<double>();
+}
+
+// A call that must fail (CPU tensor, bad shape): -1 and a message.
+static void check_refused(const char* name, int rc) {
+  std::string why = pi_last_error();
+  bool ok = rc != 0 && !why.empty();
+  std::printf("%s %s refused: %s\n", ok ? "PASS" : "FAIL", name, why.substr(0, why.find('\n')).c_str());
+  if (!ok) failures++;
+}
+#endif
+
+#ifndef PI_NO_SWIGLU
+static at::Tensor swiglu(at::Tensor& x) {
+  PiTensor out = nullptr;
+  require(pi_swiglu(&x, &out));
+  at::Tensor y = *out;
+  delete out;
+  return y;
+}
+
+// gate_up [rows..., 2I] cut at column `offset` from a leaf [rows..., 2I + pad] (pad > 0: strided rows; odd offset:
+// unaligned, the one-element path), vs silu(gate) * up under float64 autograd: output, d(gate_up), zero gradient
+// outside the cut, contiguous output; in half precision also the largest error vs the eager half-precision form's.
+static void test_swiglu_case(at::ScalarType dtype, std::vector<int64_t> rows, int64_t inter, int64_t pad, int64_t offset, double tol) {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(dtype);
+  auto shape = rows;
+  shape.push_back(2 * inter + pad);
+  auto leaf = (at::randn(shape, opt) * 2).requires_grad_(true);
+  auto x = leaf.narrow(-1, offset, 2 * inter);
+  auto y = swiglu(x);
+  auto xr = x.detach().to(at::kDouble).requires_grad_(true);
+  auto halves = xr.chunk(2, -1);
+  auto ref = at::silu(halves[0]) * halves[1];
+  auto g = at::randn_like(y);
+  y.backward(g);
+  ref.backward(g.to(at::kDouble));
+  auto name = label("swiglu %s rows=%lld I=%lld pad=%lld off=%lld", dtype_name(dtype), (long long)(y.numel() / inter),
+                    (long long)inter, (long long)pad, (long long)offset);
+  check((name + " forward").c_str(), rel(y.detach(), ref.detach()), tol);
+  check((name + " d(gate_up)").c_str(), rel(leaf.grad().narrow(-1, offset, 2 * inter), xr.grad()), tol);
+  if (pad > 0) check((name + " zero grad outside").c_str(), outside(leaf.grad(), offset, 2 * inter), 0);
+  bool layout = y.is_contiguous() && y.size(-1) == inter && y.dim() == x.dim() && y.scalar_type() == dtype;
+  std::printf("%s %s output contiguous [..., I], same dtype\n", layout ? "PASS" : "FAIL", name.c_str());
+  if (!layout) failures++;
+  if (dtype != at::kFloat) {
+    auto hx = x.detach().chunk(2, -1);
+    auto eager = at::silu(hx[0]) * hx[1];
+    double mine = (y.detach().to(at::kDouble) - ref.detach()).abs().max().item<double>();
+    double theirs = (eager.to(at::kDouble) - ref.detach()).abs().max().item<double>();
+    check((name + " max err / eager's").c_str(), mine / std::max(theirs, 1e-30), 1.25);
+  }
+}
+
+static void test_swiglu() {
+  test_swiglu_case(at::kFloat, {3, 37}, 64, 0, 0, 1e-5);       // contiguous, vector path
+  test_swiglu_case(at::kFloat, {3, 37}, 37, 3, 1, 1e-5);       // odd I, strided rows, unaligned
+  test_swiglu_case(at::kBFloat16, {4, 50}, 256, 16, 0, 1e-2);  // strided rows, vector path
+  test_swiglu_case(at::kBFloat16, {4, 50}, 256, 8, 8, 1e-2);   // cut at a 16-byte boundary
+  test_swiglu_case(at::kBFloat16, {2, 33}, 37, 2, 1, 1e-2);    // odd I, unaligned
+  test_swiglu_case(at::kBFloat16, {1, 64}, 11008, 0, 0, 1e-2); // the 7B shape's I
+  test_swiglu_case(at::kHalf, {2, 40}, 128, 0, 0, 2e-3);
+  test_swiglu_case(at::kFloat, {6000000}, 3, 0, 0, 1e-5);      // more work than one grid: the grid-stride loop
+  // The no-grad forward (activation checkpointing's first pass) records nothing and matches the recorded one bitwise.
+  auto x = at::randn({2, 16, 96}, at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16)).requires_grad_(true);
+  auto recorded = swiglu(x);
+  at::Tensor plain;
+  {
+    at::NoGradGuard no_grad;
+    plain = swiglu(x);
+  }
+  bool same = !plain.requires_grad() && recorded.requires_grad() && at::equal(plain, recorded.detach());
+  std::printf("%s swiglu under no_grad: not recorded, same values\n", same ? "PASS" : "FAIL");
+  if (!same) failures++;
+  PiTensor out = nullptr;
+  auto cpu = at::randn({4, 8});
+  check_refused("swiglu on a CPU tensor", pi_swiglu(&cpu, &out));
+  auto odd = at::randn({4, 7}, at::kCUDA);
+  check_refused("swiglu with an odd last dimension", pi_swiglu(&odd, &out));
+}
+#endif
+
+#ifndef PI_NO_ROPE
+// rotate-half RoPE of q and k heads of qkv [B, T, (H + 2Hkv) D] in float64 under autograd, the kit's eager formula.
+static std::vector<at::Tensor> rope_reference(const at::Tensor& xr, const at::Tensor& cos, const at::Tensor& sin, int64_t h, int64_t hkv) {
+  const int64_t b = xr.size(0), t = xr.size(1), d = xr.size(2) / (h + 2 * hkv);
+  auto parts = xr.split_with_sizes({(h + hkv) * d, hkv * d}, -1);
+  auto qk = parts[0].view({b, t, h + hkv, d});
+  auto c = (cos.dim() == 2 ? cos.unsqueeze(1) : cos.unsqueeze(2)).to(at::kDouble);  // [T,1,D] or [B,T,1,D]
+  auto s = (sin.dim() == 2 ? sin.unsqueeze(1) : sin.unsqueeze(2)).to(at::kDouble);
+  auto rotated = at::cat({-qk.narrow(-1, d / 2, d / 2), qk.narrow(-1, 0, d / 2)}, -1);
+  auto y = qk * c + rotated * s;
+  return {y.narrow(2, 0, h), y.narrow(2, h, hkv), parts[1].view({b, t, hkv, d})};
+}
+
+// One shape: qkv cut from a leaf with `pad` extra columns (strided rows), cos/sin from the kit's table ([T, D] slice
+// shared by the batch, or [B, T, D] gathered per row's positions), vs the reference: q, k, v, d(qkv), layouts.
+static void test_rope_case(at::ScalarType dtype, int64_t b, int64_t t, int64_t h, int64_t hkv, int64_t d, int64_t pad,
+                           bool per_row, double tol) {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(dtype);
+  const int64_t width = (h + 2 * hkv) * d, max_pos = t + 40;
+  auto inv = at::pow(10000.0, -at::arange(0, d, 2, at::kFloat) / (double)d);
+  auto freqs = at::outer(at::arange(max_pos, at::kFloat), inv).to(at::kDouble);
+  auto emb = at::cat({freqs, freqs}, -1);
+  auto cos_t = emb.cos().to(dtype).to(at::kCUDA), sin_t = emb.sin().to(dtype).to(at::kCUDA);
+  at::Tensor cos, sin;
+  if (per_row) {
+    auto pos = at::randint(0, max_pos, {b, t}, at::TensorOptions().device(at::kCUDA).dtype(at::kLong));
+    cos = cos_t.index_select(0, pos.flatten()).view({b, t, d});
+    sin = sin_t.index_select(0, pos.flatten()).view({b, t, d});
+  } else {
+    cos = cos_t.narrow(0, 7, t);
+    sin = sin_t.narrow(0, 7, t);
+  }
+  auto leaf = at::randn({b, t, width + pad}, opt).requires_grad_(true);
+  auto x = leaf.narrow(-1, 0, width);
+  PiTensor pq = nullptr, pk = nullptr, pv = nullptr;
+  require(pi_rope_qkv(&x, &cos, &sin, (int)h, (int)hkv, &pq, &pk, &pv));
+  std::vector<at::Tensor> out = {*pq, *pk, *pv};
+  delete pq; delete pk; delete pv;
+  auto xr = x.detach().to(at::kDouble).requires_grad_(true);
+  auto ref = rope_reference(xr, cos, sin, h, hkv);
+  auto name = label("rope %s B=%lld T=%lld H=%lld Hkv=%lld D=%lld pad=%lld %s", dtype_name(dtype), (long long)b,
+                    (long long)t, (long long)h, (long long)hkv, (long long)d, (long long)pad, per_row ? "per-row" : "shared");
+  const char* parts[] = {"q", "k", "v"};
+  at::Tensor loss, loss_ref;
+  for (int i = 0; i < 3; i++) {
+    check((name + " " + parts[i]).c_str(), rel(out[i].detach(), ref[i].detach()), i == 2 ? 0 : tol);
+    bool layout = out[i].is_contiguous() && out[i].sizes() == ref[i].sizes() && out[i].scalar_type() == dtype;
+    if (!layout) { std::printf("FAIL %s %s layout %s\n", name.c_str(), parts[i], c10::str(out[i].sizes()).c_str()); failures++; }
+    auto g = at::randn_like(out[i]);
+    auto term = (out[i] * g).sum(), term_ref = (ref[i] * g.to(at::kDouble)).sum();
+    loss = i == 0 ? term : loss + term;
+    loss_ref = i == 0 ? term_ref : loss_ref + term_ref;
+  }
+  loss.backward();
+  loss_ref.backward();
+  check((name + " d(qkv)").c_str(), rel(leaf.grad().narrow(-1, 0, width), xr.grad()), tol);
+  if (pad > 0) check((name + " zero grad outside").c_str(), outside(leaf.grad(), 0, width), 0);
+}
+
+static void test_rope() {
+  test_rope_case(at::kBFloat16, 2, 33, 4, 2, 64, 0, false, 1e-2);   // grouped heads, vector path
+  test_rope_case(at::kBFloat16, 2, 33, 4, 2, 64, 8, true, 1e-2);    // strided rows, per-row positions
+  test_rope_case(at::kFloat, 2, 17, 3, 1, 12, 1, true, 1e-5);       // D/2 = 6: the one-element path
+  test_rope_case(at::kFloat, 3, 20, 2, 2, 64, 0, false, 1e-5);
+  test_rope_case(at::kHalf, 1, 64, 8, 8, 128, 0, false, 2e-3);
+  test_rope_case(at::kBFloat16, 1, 256, 32, 32, 128, 0, false, 1e-2); // the 7B shape's heads
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+  auto x = at::randn({1, 4, 4 * 16}, opt), cos = at::randn({4, 16}, opt), sin = at::randn({4, 16}, opt);
+  PiTensor q = nullptr, k = nullptr, v = nullptr;
+  check_refused("rope_qkv with heads that do not divide qkv", pi_rope_qkv(&x, &cos, &sin, 3, 1, &q, &k, &v));
+  auto cos_short = at::randn({3, 16}, opt);
+  check_refused("rope_qkv with a cos table of the wrong length", pi_rope_qkv(&x, &cos_short, &sin, 2, 1, &q, &k, &v));
+}
+#endif
+
 #ifndef PI_NO_PROFILER
 // A profiled range around a matrix product: the saved Chrome trace holds the range and at least one GPU kernel.
 static void test_profiler() {
@@ -236,6 +411,16 @@ int main() {
 #endif
 #ifndef PI_NO_PROFILER
   test_profiler();
+#endif
+#ifndef PI_NO_SWIGLU
+  test_swiglu();
+#else
+  std::printf("SKIP swiglu: pi_swiglu not built (no nvcc or a compile error; see the build log)\n");
+#endif
+#ifndef PI_NO_ROPE
+  test_rope();
+#else
+  std::printf("SKIP rope: pi_rope_qkv not built (no nvcc or a compile error; see the build log)\n");
 #endif
   std::printf(failures == 0 ? "native tests: all passed\n" : "native tests: %d FAILED\n", failures);
   return failures == 0 ? 0 : 1;

@@ -43,7 +43,9 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         var qkv = qkv_proj.call(x);
         int? uniform = ctx.UniformPositions ? ctx.CacheStart : null;
         Tensor q, k, v;
-        if (q_norm is null)
+        if (NativeRope(qkv, ctx, uniform) is { } native)
+            (q, k, v) = native;
+        else if (q_norm is null)
         {
             var parts = qkv.split([qRows + kvRows, kvRows], -1);
             var qk = _rope.Rotate(parts[0].view(b, t, _heads + _kvHeads, _headDim), ctx.Positions, uniform).split([_heads, _kvHeads], 2);
@@ -64,6 +66,16 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
             ? NativeExtension.SdpaGqa(q, k, v, causal)
             : nn.functional.scaled_dot_product_attention(q, RepeatKv(k), RepeatKv(v), mask, 0.0, causal);
         return o_proj.call(y.transpose(1, 2).reshape(b, t, _heads * _headDim)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>q, k (rotated) and v, each [B, T, heads, D] contiguous, from the fused projection by the native kernel in
+    /// one pass (its backward writes d(qkv) whole, where the eager form concatenates); null where it does not apply
+    /// (CPU, no such export, Qwen3's q/k norm) or failed.</summary>
+    (Tensor Q, Tensor K, Tensor V)? NativeRope(Tensor qkv, ForwardContext ctx, int? uniform)
+    {
+        if (q_norm is not null || !NativeExtension.HasRopeQkv(qkv)) return null;
+        var (cos, sin) = _rope.Rows(qkv.device, qkv.dtype, ctx.Positions, uniform, qkv.shape[1]);
+        return NativeExtension.TryRopeQkv(qkv, cos, sin, _heads, _kvHeads);
     }
 
     /// <summary>Grouped-query heads repeated to the query heads ([B, kvH, S, D] → [B, H, S, D]); expand + reshape rather than

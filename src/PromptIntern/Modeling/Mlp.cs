@@ -1,3 +1,4 @@
+using PromptIntern.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,7 +24,16 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var both = gate_up_proj.call(x).split([_intermediate, _intermediate], -1);
-        return down_proj.call(nn.functional.silu(both[0]) * both[1]).MoveToOuterDisposeScope();
+        var gateUp = gate_up_proj.call(x);
+        // On CUDA the native kernel reads both halves in place and writes d(gate_up) whole; the split views below would
+        // take PyTorch's strided kernels and a concatenation in the backward.
+        var h = (NativeExtension.HasSwiglu(gateUp) ? NativeExtension.TrySwiglu(gateUp) : null) ?? SwiGlu(gateUp);
+        return down_proj.call(h).MoveToOuterDisposeScope();
+    }
+
+    Tensor SwiGlu(Tensor gateUp)
+    {
+        var both = gateUp.split([_intermediate, _intermediate], -1);
+        return nn.functional.silu(both[0]) * both[1];
     }
 }

@@ -39,11 +39,18 @@ public sealed class RotaryEmbedding
     public Tensor Rotate(Tensor x, Tensor positions, int? uniformStart = null)
     {
         using var scope = NewDisposeScope();
-        var (cosT, sinT) = Tables(x.device, x.dtype);
-        var t = x.shape[1];
-        var cos = uniformStart is { } s0 ? cosT.narrow(0, s0, t).unsqueeze(1) : cosT[positions].unsqueeze(2); // [T,1,D] or [B,T,1,D]
-        var sin = uniformStart is { } s1 ? sinT.narrow(0, s1, t).unsqueeze(1) : sinT[positions].unsqueeze(2);
-        return (x * cos + RotateHalf(x) * sin).MoveToOuterDisposeScope();
+        var (cos, sin) = Rows(x.device, x.dtype, positions, uniformStart, x.shape[1]);
+        int heads = cos.dim() == 2 ? 1 : 2; // [T,1,D] or [B,T,1,D]
+        return (x * cos.unsqueeze(heads) + RotateHalf(x) * sin.unsqueeze(heads)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The cos and sin rows of <paramref name="t"/> tokens in <paramref name="dtype"/> on <paramref name="device"/>:
+    /// [T, D] from <paramref name="uniformStart"/> when every row shares positions, else [B, T, D] gathered by
+    /// <paramref name="positions"/> ([B, T], int64).</summary>
+    public (Tensor Cos, Tensor Sin) Rows(Device device, ScalarType dtype, Tensor positions, int? uniformStart, long t)
+    {
+        var (cosT, sinT) = Tables(device, dtype);
+        return uniformStart is { } s ? (cosT.narrow(0, s, t), sinT.narrow(0, s, t)) : (cosT[positions], sinT[positions]);
     }
 
     static Tensor RotateHalf(Tensor x)

@@ -5,8 +5,8 @@ namespace PromptIntern.Native;
 
 /// <summary>
 /// libpromptintern_native (native/, built on the GPU machine by scripts/gpu/build-native.sh): libtorch's fused AdamW,
-/// multi-tensor copies and clipping, fused RMSNorm, grouped-query attention, CUDA graph capture/replay and the kineto
-/// profiler (NativeExtension.Profiler.cs), called on TorchSharp's tensor handles (a .NET
+/// multi-tensor copies and clipping, fused RMSNorm, grouped-query attention, CUDA graph capture/replay, the kineto
+/// profiler (NativeExtension.Profiler.cs) and the kit's own SwiGLU and RoPE kernels (NativeExtension.Kernels.cs), called on TorchSharp's tensor handles (a .NET
 /// Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
 /// the tensors are on CUDA; every caller has a TorchSharp-only path, and <see cref="Status"/> says which one ran.
 /// </summary>
@@ -34,6 +34,8 @@ public static unsafe partial class NativeExtension
         public delegate* unmanaged<int, int> ProfilerStart;
         public delegate* unmanaged<byte*, int> ProfilerRangePush, ProfilerStop;
         public delegate* unmanaged<int> ProfilerRangePop;
+        public delegate* unmanaged<IntPtr, IntPtr*, int> Swiglu;
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int> RopeQkv;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -41,8 +43,8 @@ public static unsafe partial class NativeExtension
     /// <summary>True when the library is loaded (it is only ever used for CUDA tensors).</summary>
     public static bool IsAvailable => Loaded.Value.Api is not null;
 
-    /// <summary>"on (path, torch version)" or "off (why)": every result that depends on it records this.</summary>
-    public static string Status => Loaded.Value.Status;
+    /// <summary>"on (path, torch version; kernels ...)" or "off (why)": every result that depends on it records this.</summary>
+    public static string Status => Loaded.Value.Api is null ? Loaded.Value.Status : $"{Loaded.Value.Status.TrimEnd(')')}; {KernelStatus})";
 
     /// <summary>Whether the native path applies to tensors on <paramref name="device"/>.</summary>
     public static bool UsableOn(Device device) => device.type == TorchSharp.DeviceType.CUDA && IsAvailable;
@@ -78,6 +80,8 @@ public static unsafe partial class NativeExtension
                 ProfilerRangePush = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_range_push"),
                 ProfilerRangePop = (delegate* unmanaged<int>)Optional("pi_profiler_range_pop"),
                 ProfilerStop = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_stop"),
+                Swiglu = (delegate* unmanaged<IntPtr, IntPtr*, int>)Optional("pi_swiglu"),
+                RopeQkv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int>)Optional("pi_rope_qkv"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");

@@ -9,7 +9,7 @@ namespace PromptIntern.Native;
 
 /// <summary>The kit's native-backed paths checked against its TorchSharp-only ones on the same inputs (run on the GPU
 /// machine by `bench native`): fused master-weight AdamW vs the eager step, CUDA-graph decoding vs eager decoding,
-/// checkpointed vs plain gradients.</summary>
+/// checkpointed vs plain gradients, the SwiGLU and RoPE kernels vs their eager forms.</summary>
 public static class NativeSelfCheck
 {
     public sealed record Check(string Name, bool Passed, double Value, double Tolerance, string Detail);
@@ -22,6 +22,7 @@ public static class NativeSelfCheck
         checks.Add(Checkpointing(device));
         checks.AddRange(RmsNormKernel(device));
         checks.Add(GroupedAttention(device));
+        checks.AddRange(Kernels(device));
         return checks;
     }
 
@@ -152,6 +153,39 @@ public static class NativeSelfCheck
         var (a, b) = (Run(true), Run(false));
         var err = a.Select((t, i) => RelErr(t, b[i])).Max();
         return new Check("sdpa_gqa native == repeated kv heads (bf16)", err <= 2e-2, err, 2e-2, "output, q, k and v gradients, causal, 6 heads over 2");
+    }
+
+    /// <summary>The kit's SwiGLU and RoPE kernels vs their eager forms: loss and every weight gradient of a nano model, fp32
+    /// with and without activation checkpointing (the kernels run again in the recomputed forward), and bf16.</summary>
+    static IEnumerable<Check> Kernels(Device device)
+    {
+        using (var probe = zeros(1, device: device))
+            if (!NativeExtension.HasSwiglu(probe) && !NativeExtension.HasRopeQkv(probe))
+            {
+                yield return new Check("swiglu/rope_qkv kernels", true, 0, 0, $"skipped: none on ({NativeExtension.Status})");
+                yield break;
+            }
+        foreach (var (dtype, ckpt, tol) in new[] { (ScalarType.Float32, false, 1e-4), (ScalarType.Float32, true, 1e-4), (ScalarType.BFloat16, false, 5e-2) })
+        {
+            using var scope = NewDisposeScope();
+            var cfg = LlamaConfig.Preset("nano") with { MaxSeqLen = 128, VocabSize = 512 };
+            using var model = LlamaModel.Create(cfg, device, dtype, seed: 5);
+            model.train();
+            model.GradientCheckpointing = ckpt;
+            var x = randint(0, cfg.VocabSize, [2, 64], ScalarType.Int64, CPU, generator: new Generator(1)).to(device);
+            Tensor[] Run()
+            {
+                model.zero_grad();
+                var loss = model.Loss(x, x);
+                loss.backward();
+                return [loss.detach().clone(), .. model.parameters().Select(p => p.grad!.clone())];
+            }
+            var native = Run();
+            var eager = NativeExtension.WithoutKernels(Run);
+            var err = native.Select((t, i) => RelErr(t, eager[i])).Max();
+            yield return new Check($"swiglu/rope_qkv kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")})", err <= tol, err, tol,
+                $"loss and {native.Length - 1} weight gradients, nano; {NativeExtension.Status}");
+        }
     }
 
     /// <summary>Weight gradients with activation checkpointing vs without, same model and batch.</summary>

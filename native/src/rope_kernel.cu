@@ -1,0 +1,86 @@
+// Rotary embedding of the fused qkv projection in one pass each way: the forward reads q and k heads from the fused
+// (row-strided) buffer, rotates them (rotate-half convention, fp32 math) and writes q, k and a copy of v as contiguous
+// [rows, heads, D] tensors; the backward reads their gradients and writes d(qkv) whole, with no concatenation.
+#include "kernel_util.cuh"
+
+namespace {
+
+// One thread moves V elements of each half of one head of one row. Forward: fused -> split; backward: split -> fused.
+template <typename T, int V, bool Backward>
+__global__ void rope(T* fused, int64_t fused_stride, T* q, T* k, T* v, const T* __restrict__ cos, const T* __restrict__ sin,
+                     int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads, int64_t kv_heads, int64_t head_dim) {
+  const int64_t half = head_dim / 2, per_head = half / V, all_heads = heads + 2 * kv_heads;
+  const int64_t per_row = all_heads * per_head, total = rows * per_row;
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t r = i / per_row, rem = i - r * per_row, h = rem / per_head, j = (rem - h * per_head) * V;
+    T* f = fused + r * fused_stride + h * head_dim;
+    T* s = h < heads ? q + (r * heads + h) * head_dim
+         : h < heads + kv_heads ? k + (r * kv_heads + (h - heads)) * head_dim
+         : v + (r * kv_heads + (h - heads - kv_heads)) * head_dim;
+    const T* src = Backward ? s : f;
+    T* dst = Backward ? f : s;
+    auto a = load<T, V>(src + j), b = load<T, V>(src + j + half);
+    if (h >= heads + kv_heads) {  // v: copied
+      store<T, V>(dst + j, a);
+      store<T, V>(dst + j + half, b);
+      continue;
+    }
+    const int64_t cs = (r / seq) * cs_batch_stride + (r % seq) * head_dim + j;
+    auto c1 = load<T, V>(cos + cs), c2 = load<T, V>(cos + cs + half), s1 = load<T, V>(sin + cs), s2 = load<T, V>(sin + cs + half);
+    Pack<T, V> y1, y2;
+#pragma unroll
+    for (int e = 0; e < V; e++) {
+      float x1 = Num<T>::in(a.v[e]), x2 = Num<T>::in(b.v[e]);
+      float cos1 = Num<T>::in(c1.v[e]), cos2 = Num<T>::in(c2.v[e]), sin1 = Num<T>::in(s1.v[e]), sin2 = Num<T>::in(s2.v[e]);
+      if (Backward) {
+        y1.v[e] = Num<T>::out(x1 * cos1 + x2 * sin2);
+        y2.v[e] = Num<T>::out(x2 * cos2 - x1 * sin1);
+      } else {
+        y1.v[e] = Num<T>::out(x1 * cos1 - x2 * sin1);
+        y2.v[e] = Num<T>::out(x2 * cos2 + x1 * sin2);
+      }
+    }
+    store<T, V>(dst + j, y1);
+    store<T, V>(dst + j + half, y2);
+  }
+}
+
+template <bool Backward>
+cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, void* q, void* k, void* v, const void* cos,
+                   const void* sin, int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads, int64_t kv_heads,
+                   int64_t head_dim, cudaStream_t stream) {
+  return dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    constexpr int V = 16 / sizeof(T);
+    const int64_t half = head_dim / 2, all_heads = heads + 2 * kv_heads;
+    auto pf = static_cast<T*>(fused);
+    auto pq = static_cast<T*>(q), pk = static_cast<T*>(k), pv = static_cast<T*>(v);
+    auto pc = static_cast<const T*>(cos), ps = static_cast<const T*>(sin);
+    // Every head starts at a multiple of half (head_dim = 2 * half) from its row, so V | half keeps all packs aligned.
+    bool vec = half % V == 0 && fused_stride % V == 0 && cs_batch_stride % V == 0 && aligned16(fused) && aligned16(q) &&
+               aligned16(k) && aligned16(v) && aligned16(cos) && aligned16(sin);
+    if (vec)
+      rope<T, V, Backward><<<blocks_for(rows * all_heads * (half / V)), kThreads, 0, stream>>>(
+          pf, fused_stride, pq, pk, pv, pc, ps, cs_batch_stride, rows, seq, heads, kv_heads, head_dim);
+    else
+      rope<T, 1, Backward><<<blocks_for(rows * all_heads * half), kThreads, 0, stream>>>(
+          pf, fused_stride, pq, pk, pv, pc, ps, cs_batch_stride, rows, seq, heads, kv_heads, head_dim);
+    return cudaGetLastError();
+  });
+}
+
+}  // namespace
+
+cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, const void* cos, const void* sin,
+                                   int64_t cs_batch_stride, void* q, void* k, void* v, int64_t rows, int64_t seq,
+                                   int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
+  return launch<false>(dtype, const_cast<void*>(x), x_stride, q, k, v, cos, sin, cs_batch_stride, rows, seq, heads,
+                       kv_heads, head_dim, stream);
+}
+
+cudaError_t pi_rope_backward_launch(PiDtype dtype, const void* dq, const void* dk, const void* dv, const void* cos,
+                                    const void* sin, int64_t cs_batch_stride, void* dx, int64_t rows, int64_t seq,
+                                    int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
+  return launch<true>(dtype, dx, (heads + 2 * kv_heads) * head_dim, const_cast<void*>(dq), const_cast<void*>(dk),
+                      const_cast<void*>(dv), cos, sin, cs_batch_stride, rows, seq, heads, kv_heads, head_dim, stream);
+}

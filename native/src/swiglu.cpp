@@ -1,0 +1,65 @@
+// pi_swiglu: silu(gate) * up over the fused gate_up projection as one kernel each way (swiglu_kernel.cu), recorded by
+// autograd as one function. The eager form splits gate_up into strided views, so silu, the product and their backward
+// run PyTorch's non-vectorised strided kernels, and the split's backward concatenates the two gradients.
+#include "pi_native.h"
+#include "errors.h"
+#include "kernel_ops.h"
+#include <c10/cuda/CUDAGuard.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+namespace {
+
+at::Tensor swiglu_forward(const at::Tensor& gate_up) {
+  const int64_t inter = gate_up.size(-1) / 2;
+  auto x = as_rows(gate_up, 2 * inter);
+  auto sizes = gate_up.sizes().vec();
+  sizes.back() = inter;
+  auto out = at::empty(sizes, gate_up.options().memory_format(at::MemoryFormat::Contiguous));
+  if (out.numel() == 0) return out;
+  c10::cuda::CUDAGuard guard(gate_up.device());
+  check_launch(pi_swiglu_forward_launch(kernel_dtype(x), x.data_ptr(), x.stride(0), out.data_ptr(), x.size(0), inter,
+                                        current_stream()), "swiglu forward");
+  return out;
+}
+
+at::Tensor swiglu_backward(const at::Tensor& gate_up, const at::Tensor& grad_out) {
+  const int64_t inter = gate_up.size(-1) / 2;
+  auto x = as_rows(gate_up, 2 * inter);
+  auto d = as_rows(grad_out.to(gate_up.scalar_type()), inter);
+  TORCH_CHECK(d.size(0) == x.size(0), "pi_swiglu backward: gradient has ", d.size(0), " rows, input ", x.size(0));
+  auto dx = at::empty(gate_up.sizes(), gate_up.options().memory_format(at::MemoryFormat::Contiguous));
+  if (dx.numel() == 0) return dx;
+  c10::cuda::CUDAGuard guard(gate_up.device());
+  check_launch(pi_swiglu_backward_launch(kernel_dtype(x), x.data_ptr(), x.stride(0), d.data_ptr(), d.stride(0),
+                                         dx.data_ptr(), x.size(0), inter, current_stream()),
+               "swiglu backward");
+  return dx;
+}
+
+// Saves the input only (as the eager form keeps gate and up): the backward recomputes silu from it.
+struct SwiGLU : public torch::autograd::Function<SwiGLU> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& gate_up) {
+    ctx->save_for_backward({gate_up});
+    return swiglu_forward(gate_up);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    auto gate_up = ctx->get_saved_variables()[0];
+    if (!grads[0].defined()) return {at::Tensor()};
+    return {swiglu_backward(gate_up, grads[0])};
+  }
+};
+
+}  // namespace
+
+PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor* out) {
+  return pi_guard("pi_swiglu", [&] {
+    *out = nullptr;
+    TORCH_CHECK(gate_up != nullptr && gate_up->defined(), "undefined tensor");
+    const auto& x = *gate_up;
+    TORCH_CHECK(x.is_cuda(), "gate_up is on ", x.device(), ", not CUDA");
+    TORCH_CHECK(x.dim() >= 1 && x.size(-1) % 2 == 0, "gate_up's last dimension (", x.dim() ? x.size(-1) : 0, ") is not even");
+    TORCH_CHECK(x.size(-1) / 2 > 0, "gate_up's last dimension is empty");
+    kernel_dtype(x);
+    *out = new at::Tensor(SwiGLU::apply(x));
+  });
+}
