@@ -14,7 +14,7 @@ static int failures = 0;
 
 static void check(const char* name, double err, double tol) {
   bool ok = std::isfinite(err) && err <= tol;
-  std::printf("%s %-34s rel_err=%.3e (tol %.0e)\n", ok ? "PASS" : "FAIL", name, err, tol);
+  std::printf("%s %-34s rel_err=%.3e (tol %.3g)\n", ok ? "PASS" : "FAIL", name, err, tol);
   if (!ok) failures++;
 }
 
