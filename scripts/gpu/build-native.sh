@@ -35,8 +35,8 @@ else
     for f in swiglu rope; do "$nvcc" -std=c++17 -O3 -Xcompiler -fPIC -gencode 'arch=compute_90,code=[sm_90,compute_90]' -c "$root/native/src/${f}_kernel.cu" -o "$build-${f}_kernel.o" & pids+=($!); done
   fi
   for p in "${pids[@]}"; do wait "$p" || true; done
-  # The fused RMSNorm, GQA attention, tensor-lr AdamW, the profiler, SwiGLU and RoPE are optional (the kit falls back to TorchSharp
-  # ops or its other paths, or says the profiler is missing): a library without one beats no library.
+  # The fused RMSNorm, GQA attention, tensor-lr AdamW, the profiler, SwiGLU and RoPE are optional (the kit falls back to
+  # TorchSharp ops or its other paths, or says the profiler is missing): a library without one beats no library.
   objs=("$build"-{errors,foreach,adamw,cuda_graph,memory}.o)
   test_flags=()
   for f in norm attention adamw_tensor_lr profiler; do

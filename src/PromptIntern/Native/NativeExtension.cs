@@ -6,8 +6,8 @@ namespace PromptIntern.Native;
 /// <summary>
 /// libpromptintern_native (native/, built on the GPU machine by scripts/gpu/build-native.sh): libtorch's fused AdamW,
 /// multi-tensor copies and clipping, fused RMSNorm, grouped-query attention, CUDA graph capture/replay, the kineto
-/// profiler (NativeExtension.Profiler.cs) and the kit's own SwiGLU and RoPE kernels (NativeExtension.Kernels.cs), called on TorchSharp's tensor handles (a .NET
-/// Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
+/// profiler (NativeExtension.Profiler.cs) and the kit's own SwiGLU and RoPE kernels (NativeExtension.Kernels.cs), called
+/// on TorchSharp's tensor handles (a .NET Tensor's Handle is a torch::Tensor* of the same libtorch). Optional: loaded from $PROMPTINTERN_NATIVE when set and
 /// the tensors are on CUDA; every caller has a TorchSharp-only path, and <see cref="Status"/> says which one ran.
 /// </summary>
 public static unsafe partial class NativeExtension
