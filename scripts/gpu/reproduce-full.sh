@@ -30,6 +30,7 @@ cp "$nano/logs/metrics.jsonl" "$OUT/pretrain-nano-metrics.jsonl"
 sha=$(sha256sum "$nano/model/model.safetensors" | cut -c1-64)
 if [[ "$nano" != *"-${sha:0:8}" ]]; then mv "$nano" "$nano-${sha:0:8}" && nano="$nano-${sha:0:8}"; fi
 echo "base $nano sha256 $sha" | tee "$OUT/model-sha256.txt"
+cp "$nano/model/heldout.json" "$OUT/heldout.json" 2>/dev/null  # the base's held-out perplexity, written by `pretrain`
 # Under artifacts/ (ignored): between warm calls the device keeps ignored folders, but deletes untracked ones.
 mkdir -p artifacts/gpu-workspace
 deterministic=()

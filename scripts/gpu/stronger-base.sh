@@ -3,9 +3,8 @@
 # (NANO_STEPS, default 2,800 steps of 8 × 4,096 tokens against the default base's 1,200) on the larger corpus that
 # build-bundle.sh writes with CORPUS_PACKAGE_ROOTS (artifacts/corpus-pkg: the default sources plus the Python and shell
 # sources of the Debian packages installed, licences per package in its manifest), deterministically, as
-# nano4k-pkg-<sha8>, then works down grid-stronger-base.txt with reproduce-full.sh. $OUT gets results.tar.gz (experiment
-# folders, to unpack into results/experiments) and logs.tar.gz (device, pretraining log and metrics, the base's sha256
-# and held-out perplexity, the grid's log).
+# nano4k-pkg-<sha8>, then works down grid-stronger-base.txt: when-it-pays.sh with that grid and no order-extraction
+# study, so $OUT gets the same results.tar.gz and logs.tar.gz.
 # Usage: REPRO_SECONDS=585 scripts/gpu/stronger-base.sh
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,8 +12,4 @@ cd "$root"
 export NANO_CORPUS="${NANO_CORPUS:-artifacts/corpus-pkg/corpus.jsonl.xz}" NANO_NAME="${NANO_NAME:-nano4k-pkg}" \
   NANO_STEPS="${NANO_STEPS:-2800}"
 [[ -f "$NANO_CORPUS" ]] || { echo "error: $NANO_CORPUS missing; build it with CORPUS_PACKAGE_ROOTS=... scripts/gpu/build-bundle.sh and carry it" >&2; exit 1; }
-scripts/gpu/reproduce-full.sh scripts/gpu/grid-stronger-base.txt
-cp artifacts/models/"$NANO_NAME"-*/model/heldout.json "$OUT/heldout.json" 2>/dev/null
-logs=(); for f in device.txt pretrain-nano.log pretrain-nano-metrics.jsonl model-sha256.txt heldout.json reproduce.log; do
-  [[ -f "$OUT/$f" ]] && logs+=("$f"); done
-tar -czf "$OUT/logs.tar.gz" -C "$OUT" "${logs[@]}" && (cd "$OUT" && rm -f "${logs[@]}")
+STUDY=0 GRID=scripts/gpu/grid-stronger-base.txt exec scripts/gpu/when-it-pays.sh

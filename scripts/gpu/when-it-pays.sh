@@ -9,7 +9,8 @@
 # repeat the call until reproduce.log and study.log show nothing left. $OUT gets results.tar.gz (experiment folders,
 # to unpack into results/experiments), study.tar.gz (the study folder, for results/when-it-pays/order-extraction-gpu)
 # and logs.tar.gz (device, pretraining log and metrics, the base's sha256 and held-out perplexity, both logs).
-# Usage: REPRO_SECONDS=540 [STUDY=0] scripts/gpu/when-it-pays.sh
+# GRID names another grid file (scripts/gpu/stronger-base.sh runs its own this way).
+# Usage: REPRO_SECONDS=540 [STUDY=0] [GRID=file] scripts/gpu/when-it-pays.sh
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -27,10 +28,9 @@ if [[ "${STUDY:-1}" == 1 ]]; then
     echo "study exit $?" ) > "$OUT/study.log" 2>&1 &
   study=($!)
 fi
-scripts/gpu/reproduce-full.sh scripts/gpu/grid-when-it-pays.txt
+scripts/gpu/reproduce-full.sh "${GRID:-scripts/gpu/grid-when-it-pays.txt}"
 [[ ${#study[@]} -gt 0 ]] && wait "${study[0]}"
 [[ -d artifacts/study/order-extraction-gpu ]] && tar -czf "$OUT/study.tar.gz" -C artifacts/study order-extraction-gpu
-cp artifacts/models/nano4k*/model/heldout.json "$OUT/heldout.json" 2>/dev/null
 logs=(); for f in device.txt pretrain-nano.log pretrain-nano-metrics.jsonl model-sha256.txt heldout.json reproduce.log study.log; do
   [[ -f "$OUT/$f" ]] && logs+=("$f"); done
 tar -czf "$OUT/logs.tar.gz" -C "$OUT" "${logs[@]}" && (cd "$OUT" && rm -f "${logs[@]}")
