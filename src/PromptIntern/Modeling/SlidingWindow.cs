@@ -12,14 +12,9 @@ public static class SlidingWindow
     public static (Tensor? Mask, bool IsCausal) Restrict(ForwardContext ctx, long queries, long keys, int window, Device device)
     {
         if (keys <= window) return (ctx.Mask, ctx.IsCausal);
-        if (ctx.CacheSlot is { } slot)
-        {
-            // A static cache (graph decoding): the one query sits at cache index `slot` on the device, not at the end of
-            // the keys, and the band is read there, so a captured step stays right at every replay.
-            var near = arange(keys, ScalarType.Int64, device).view(1, 1, 1, keys).gt(slot.view(-1, 1, 1, 1) - window);
-            return (ctx.Mask is { } m ? m.logical_and(near) : near, false);
-        }
-        var q = arange(keys - queries, keys, ScalarType.Int64, device).view(queries, 1);
+        // A static cache (graph decoding) holds the one query at the device-side slot, not at the end of the keys; reading
+        // it there keeps a captured step right at every replay.
+        var q = ctx.CacheSlot is { } slot ? slot.view(1, 1) : arange(keys - queries, keys, ScalarType.Int64, device).view(queries, 1);
         var k = arange(keys, ScalarType.Int64, device).view(1, keys);
         var band = k.gt(q - window);
         if (ctx.Mask is { } mask) return (mask.logical_and(band), false);
