@@ -139,11 +139,8 @@ public sealed class StudyVerb : IVerb
         if (comparison.Rows.Count == 0) throw new ArgumentException($"{Option}: no (train rows, method) row of {task} is present on every base");
         var output = Path.GetFullPath(outDir ?? Path.Combine(KitPaths.Results, "when-it-pays", $"{task}-bases"));
         comparison.Write(output, new Dictionary<string, object?> { ["task"] = task, ["experiments"] = Path.GetRelativePath(KitPaths.Root, experiments) });
-        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + Section(output), comparison.ToMarkdown());
-        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + Section(output), comparison.Verdict());
-        CliTable.Print($"{task}: the ranking on each base", comparison.Columns, comparison.Cells(), caption: comparison.Verdict());
-        CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
-        return 0;
+        return Publish(output, readme, comparison.ToMarkdown, verdictInto, comparison.Verdict,
+            () => CliTable.Print($"{task}: the ranking on each base", comparison.Columns, comparison.Cells(), caption: comparison.Verdict()));
     }
 
     /// <summary>--experiments as a full path (default results/experiments); a folder that is not there is a one-line error.</summary>
@@ -153,21 +150,23 @@ public sealed class StudyVerb : IVerb
         return option is null || Directory.Exists(dir) ? dir : throw new ArgumentException($"--experiments: folder not found: {dir}");
     }
 
+    /// <summary>How a study table's run ends (<see cref="Publish(string, string?, Func{string}, string?, Func{string}, Action)"/>).</summary>
+    static int Publish(StudyTable table, string task, string title, string output, string? readme, string? verdictInto) =>
+        Publish(output, readme, () => table.Findings(task), verdictInto, () => $"{table.Verdict(task)} _{table.BaseLine}_",
+            () => CliTable.Print($"{title}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine));
+
     /// <summary>How every study run ends: its findings and verdict into the Markdown files asked for, its table on the console.
     /// The sections are named after the output folder (findings-&lt;folder&gt;, verdict-&lt;folder&gt;), so studies of one task on
     /// two bases or two devices keep their own.</summary>
-    static int Publish(StudyTable table, string task, string title, string output, string? readme, string? verdictInto)
+    static int Publish(string output, string? readme, Func<string> findings, string? verdictInto, Func<string> verdict, Action printTable)
     {
-        var section = Section(output);
-        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + section, table.Findings(task));
-        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + section, $"{table.Verdict(task)} _{table.BaseLine}_");
-        CliTable.Print($"{title}: when does internalization pay", StudyTable.Columns, table.Cells(), caption: table.BaseLine);
+        var section = Path.GetFileName(Path.TrimEndingDirectorySeparator(output));
+        if (readme is not null) ReadmeSection.Replace(readme, "findings-" + section, findings());
+        if (verdictInto is not null) ReadmeSection.Replace(verdictInto, "verdict-" + section, verdict());
+        printTable();
         CliConsole.Out.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, "summary.md"))}");
         return 0;
     }
-
-    /// <summary>The README section names of a study's output folder: its folder name.</summary>
-    static string Section(string output) => Path.GetFileName(Path.TrimEndingDirectorySeparator(output));
 
     /// <summary>"100,300,all" → [100, 300, 0] (0 = all rows); one-line errors name the option.</summary>
     static IReadOnlyList<int> ParseSizes(string text) =>
