@@ -17,15 +17,24 @@ cudaError_t pi_swiglu_forward_launch(PiDtype dtype, const void* x, int64_t x_str
 cudaError_t pi_swiglu_backward_launch(PiDtype dtype, const void* x, int64_t x_stride, const void* dout,
                                       int64_t dout_stride, void* dx, int64_t rows, int64_t inter, cudaStream_t stream);
 
+// Updates added to the q, k and v rows of the fused projection before the rotation (an adapter's, e.g. LoRA's, that
+// would otherwise be added in place to a slice of it): part[i] is [rows, n_i * D] with row stride stride[i] (in
+// elements), or null for none; i = 0, 1, 2 for q, k, v.
+struct PiRopeAdds {
+  const void* part[3];
+  int64_t stride[3];
+};
+
 // Rotary embedding of the fused qkv projection x [rows = B*T, (H + 2*Hkv) * D] (row stride x_stride; q heads, then k,
-// then v): q [rows, H, D] and k [rows, Hkv, D] get y[j] = x[j] cos[j] - x[j+D/2] sin[j], y[j+D/2] = x[j+D/2] cos[j+D/2]
-// + x[j] sin[j+D/2] (rotate-half), v [rows, Hkv, D] is copied; all three outputs contiguous. cos and sin are
-// [Bc, T, D] contiguous with Bc = 1 (shared by the batch, cs_batch_stride 0) or B (cs_batch_stride T*D).
-cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, const void* cos, const void* sin,
-                                   int64_t cs_batch_stride, void* q, void* k, void* v, int64_t rows, int64_t seq,
-                                   int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream);
+// then v), plus adds: q [rows, H, D] and k [rows, Hkv, D] get y[j] = x[j] cos[j] - x[j+D/2] sin[j], y[j+D/2] =
+// x[j+D/2] cos[j+D/2] + x[j] sin[j+D/2] (rotate-half), v [rows, Hkv, D] is copied; all three outputs contiguous. cos
+// and sin are [Bc, T, D] contiguous with Bc = 1 (shared by the batch, cs_batch_stride 0) or B (cs_batch_stride T*D).
+cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, PiRopeAdds adds, const void* cos,
+                                   const void* sin, int64_t cs_batch_stride, void* q, void* k, void* v, int64_t rows,
+                                   int64_t seq, int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream);
 // The backward: dx [rows, (H + 2*Hkv) * D] contiguous from dq, dk, dv (contiguous, shaped as the outputs above):
-// dx[j] = dy[j] cos[j] + dy[j+D/2] sin[j+D/2], dx[j+D/2] = dy[j+D/2] cos[j+D/2] - dy[j] sin[j]; dv copied.
+// dx[j] = dy[j] cos[j] + dy[j+D/2] sin[j+D/2], dx[j+D/2] = dy[j+D/2] cos[j+D/2] - dy[j] sin[j]; dv copied. The adds'
+// gradients are dx's columns of their parts.
 cudaError_t pi_rope_backward_launch(PiDtype dtype, const void* dq, const void* dk, const void* dv, const void* cos,
                                     const void* sin, int64_t cs_batch_stride, void* dx, int64_t rows, int64_t seq,
                                     int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream);

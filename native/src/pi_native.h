@@ -49,9 +49,12 @@ PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor* out);
 // Rotary embedding (rotate-half, as Hugging Face Llama) of the fused qkv projection [B, T, (H + 2*Hkv) * D] (q heads,
 // then k, then v; float32, bfloat16 or float16 on CUDA; rows may be strided): *q [B, T, H, D] and *k [B, T, Hkv, D]
 // rotated by cos and sin ([T, D] for every row or [B, T, D] per row, qkv's dtype), *v [B, T, Hkv, D] copied; all three
-// new contiguous tensors owned by the caller. Autograd records them as one function whose backward writes d(qkv) in
-// one kernel. Optional (rope.cpp + rope_kernel.cu, needs nvcc), as pi_rms_norm.
-PI_EXPORT int pi_rope_qkv(PiTensor qkv, PiTensor cos, PiTensor sin, int heads, int kv_heads, PiTensor* q, PiTensor* k, PiTensor* v);
+// new contiguous tensors owned by the caller. add_q, add_k, add_v (each may be null): updates [B, T, H*D] or
+// [B, T, Hkv*D] in qkv's dtype added to those rows first (an adapter's). Autograd records them as one function whose
+// backward writes d(qkv) in one kernel; each update's gradient is a view of its rows of d(qkv). Optional (rope.cpp +
+// rope_kernel.cu, needs nvcc), as pi_rms_norm.
+PI_EXPORT int pi_rope_qkv(PiTensor qkv, PiTensor add_q, PiTensor add_k, PiTensor add_v, PiTensor cos, PiTensor sin,
+                          int heads, int kv_heads, PiTensor* q, PiTensor* k, PiTensor* v);
 
 // libtorch's kineto profiler (optional exports): start records host ops, CUDA runtime calls and, when cuda != 0, the GPU's
 // kernels, copies and memsets; range_push/pop mark named user ranges (e.g. one per training step); stop ends the

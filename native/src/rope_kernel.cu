@@ -1,14 +1,16 @@
 // Rotary embedding of the fused qkv projection in one pass each way: the forward reads q and k heads from the fused
-// (row-strided) buffer, rotates them (rotate-half convention, fp32 math) and writes q, k and a copy of v as contiguous
-// [rows, heads, D] tensors; the backward reads their gradients and writes d(qkv) whole, with no concatenation.
+// (row-strided) buffer, adds the adapters' updates of their rows where given, rotates q and k (rotate-half convention,
+// fp32 math) and writes q, k and v as contiguous [rows, heads, D] tensors; the backward reads their gradients and
+// writes d(qkv) whole, with no concatenation.
 #include "kernel_util.cuh"
 
 namespace {
 
 // One thread moves V elements of each half of one head of one row. Forward: fused -> split; backward: split -> fused.
 template <typename T, int V, bool Backward>
-__global__ void rope(T* fused, int64_t fused_stride, T* q, T* k, T* v, const T* __restrict__ cos, const T* __restrict__ sin,
-                     int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads, int64_t kv_heads, int64_t head_dim) {
+__global__ void rope(T* fused, int64_t fused_stride, PiRopeAdds adds, T* q, T* k, T* v, const T* __restrict__ cos,
+                     const T* __restrict__ sin, int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads,
+                     int64_t kv_heads, int64_t head_dim) {
   const int64_t half = head_dim / 2, per_head = half / V, all_heads = heads + 2 * kv_heads;
   const int64_t per_row = all_heads * per_head, total = rows * per_row;
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
@@ -20,24 +22,36 @@ __global__ void rope(T* fused, int64_t fused_stride, T* q, T* k, T* v, const T* 
     const T* src = Backward ? s : f;
     T* dst = Backward ? f : s;
     auto a = load<T, V>(src + j), b = load<T, V>(src + j + half);
-    if (h >= heads + kv_heads) {  // v: copied
-      store<T, V>(dst + j, a);
-      store<T, V>(dst + j + half, b);
+    float x1[V], x2[V];
+#pragma unroll
+    for (int e = 0; e < V; e++) x1[e] = Num<T>::in(a.v[e]), x2[e] = Num<T>::in(b.v[e]);
+    const int part = h < heads ? 0 : h < heads + kv_heads ? 1 : 2;
+    if (!Backward && adds.part[part] != nullptr) {
+      const int64_t first = part == 0 ? 0 : part == 1 ? heads : heads + kv_heads;
+      const T* u = static_cast<const T*>(adds.part[part]) + r * adds.stride[part] + (h - first) * head_dim + j;
+      auto u1 = load<T, V>(u), u2 = load<T, V>(u + half);
+#pragma unroll
+      for (int e = 0; e < V; e++) x1[e] += Num<T>::in(u1.v[e]), x2[e] += Num<T>::in(u2.v[e]);
+    }
+    Pack<T, V> y1, y2;
+    if (part == 2) {  // v: copied (with its update)
+#pragma unroll
+      for (int e = 0; e < V; e++) y1.v[e] = Num<T>::out(x1[e]), y2.v[e] = Num<T>::out(x2[e]);
+      store<T, V>(dst + j, y1);
+      store<T, V>(dst + j + half, y2);
       continue;
     }
     const int64_t cs = (r / seq) * cs_batch_stride + (r % seq) * head_dim + j;
     auto c1 = load<T, V>(cos + cs), c2 = load<T, V>(cos + cs + half), s1 = load<T, V>(sin + cs), s2 = load<T, V>(sin + cs + half);
-    Pack<T, V> y1, y2;
 #pragma unroll
     for (int e = 0; e < V; e++) {
-      float x1 = Num<T>::in(a.v[e]), x2 = Num<T>::in(b.v[e]);
       float cos1 = Num<T>::in(c1.v[e]), cos2 = Num<T>::in(c2.v[e]), sin1 = Num<T>::in(s1.v[e]), sin2 = Num<T>::in(s2.v[e]);
       if (Backward) {
-        y1.v[e] = Num<T>::out(x1 * cos1 + x2 * sin2);
-        y2.v[e] = Num<T>::out(x2 * cos2 - x1 * sin1);
+        y1.v[e] = Num<T>::out(x1[e] * cos1 + x2[e] * sin2);
+        y2.v[e] = Num<T>::out(x2[e] * cos2 - x1[e] * sin1);
       } else {
-        y1.v[e] = Num<T>::out(x1 * cos1 - x2 * sin1);
-        y2.v[e] = Num<T>::out(x2 * cos2 + x1 * sin2);
+        y1.v[e] = Num<T>::out(x1[e] * cos1 - x2[e] * sin1);
+        y2.v[e] = Num<T>::out(x2[e] * cos2 + x1[e] * sin2);
       }
     }
     store<T, V>(dst + j, y1);
@@ -46,7 +60,7 @@ __global__ void rope(T* fused, int64_t fused_stride, T* q, T* k, T* v, const T* 
 }
 
 template <bool Backward>
-cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, void* q, void* k, void* v, const void* cos,
+cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, PiRopeAdds adds, void* q, void* k, void* v, const void* cos,
                    const void* sin, int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads, int64_t kv_heads,
                    int64_t head_dim, cudaStream_t stream) {
   return dispatch(dtype, [&](auto zero) {
@@ -59,28 +73,30 @@ cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, void* q, vo
     // Every head starts at a multiple of half (head_dim = 2 * half) from its row, so V | half keeps all packs aligned.
     bool vec = half % V == 0 && fused_stride % V == 0 && cs_batch_stride % V == 0 && aligned16(fused) && aligned16(q) &&
                aligned16(k) && aligned16(v) && aligned16(cos) && aligned16(sin);
+    for (int i = 0; i < 3; i++)
+      vec = vec && (adds.part[i] == nullptr || (aligned16(adds.part[i]) && adds.stride[i] % V == 0));
     if (vec)
       rope<T, V, Backward><<<blocks_for(rows * all_heads * (half / V)), kThreads, 0, stream>>>(
-          pf, fused_stride, pq, pk, pv, pc, ps, cs_batch_stride, rows, seq, heads, kv_heads, head_dim);
+          pf, fused_stride, adds, pq, pk, pv, pc, ps, cs_batch_stride, rows, seq, heads, kv_heads, head_dim);
     else
       rope<T, 1, Backward><<<blocks_for(rows * all_heads * half), kThreads, 0, stream>>>(
-          pf, fused_stride, pq, pk, pv, pc, ps, cs_batch_stride, rows, seq, heads, kv_heads, head_dim);
+          pf, fused_stride, adds, pq, pk, pv, pc, ps, cs_batch_stride, rows, seq, heads, kv_heads, head_dim);
     return cudaGetLastError();
   });
 }
 
 }  // namespace
 
-cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, const void* cos, const void* sin,
-                                   int64_t cs_batch_stride, void* q, void* k, void* v, int64_t rows, int64_t seq,
-                                   int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
-  return launch<false>(dtype, const_cast<void*>(x), x_stride, q, k, v, cos, sin, cs_batch_stride, rows, seq, heads,
+cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, PiRopeAdds adds, const void* cos,
+                                   const void* sin, int64_t cs_batch_stride, void* q, void* k, void* v, int64_t rows,
+                                   int64_t seq, int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
+  return launch<false>(dtype, const_cast<void*>(x), x_stride, adds, q, k, v, cos, sin, cs_batch_stride, rows, seq, heads,
                        kv_heads, head_dim, stream);
 }
 
 cudaError_t pi_rope_backward_launch(PiDtype dtype, const void* dq, const void* dk, const void* dv, const void* cos,
                                     const void* sin, int64_t cs_batch_stride, void* dx, int64_t rows, int64_t seq,
                                     int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
-  return launch<true>(dtype, dx, (heads + 2 * kv_heads) * head_dim, const_cast<void*>(dq), const_cast<void*>(dk),
+  return launch<true>(dtype, dx, (heads + 2 * kv_heads) * head_dim, PiRopeAdds{}, const_cast<void*>(dq), const_cast<void*>(dk),
                       const_cast<void*>(dv), cos, sin, cs_batch_stride, rows, seq, heads, kv_heads, head_dim, stream);
 }

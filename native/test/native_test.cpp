@@ -1,6 +1,9 @@
 // Checks each export of libpromptintern_native against a reference computed with plain ATen ops (float64 where it
 // matters), on fresh random inputs. Exit 0 only when every check passes; one line per check.
 #include "../src/pi_native.h"
+#include <torch/csrc/autograd/autograd.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <string>
@@ -301,16 +304,22 @@ static std::vector<at::Tensor> rope_reference(const at::Tensor& xr, const at::Te
   return {y.narrow(2, 0, h), y.narrow(2, h, hkv), parts[1].view({b, t, hkv, d})};
 }
 
-// One shape: qkv cut from a leaf with `pad` extra columns (strided rows), cos/sin from the kit's table ([T, D] slice
-// shared by the batch, or [B, T, D] gathered per row's positions), vs the reference: q, k, v, d(qkv), layouts.
-static void test_rope_case(at::ScalarType dtype, int64_t b, int64_t t, int64_t h, int64_t hkv, int64_t d, int64_t pad,
-                           bool per_row, double tol) {
-  auto opt = at::TensorOptions().device(at::kCUDA).dtype(dtype);
-  const int64_t width = (h + 2 * hkv) * d, max_pos = t + 40;
+// cos and sin tables of RoPE (base 10000) for positions 0..max_pos-1, [max_pos, d] in dtype on CUDA.
+static std::pair<at::Tensor, at::Tensor> rope_tables(int64_t max_pos, int64_t d, at::ScalarType dtype) {
   auto inv = at::pow(10000.0, -at::arange(0, d, 2, at::kFloat) / (double)d);
   auto freqs = at::outer(at::arange(max_pos, at::kFloat), inv).to(at::kDouble);
   auto emb = at::cat({freqs, freqs}, -1);
-  auto cos_t = emb.cos().to(dtype).to(at::kCUDA), sin_t = emb.sin().to(dtype).to(at::kCUDA);
+  return {emb.cos().to(dtype).to(at::kCUDA), emb.sin().to(dtype).to(at::kCUDA)};
+}
+
+// One shape: qkv cut from a leaf with `pad` extra columns (strided rows), cos/sin from the kit's table ([T, D] slice
+// shared by the batch, or [B, T, D] gathered per row's positions), updates for the parts in `adds` (bit 0 q, 1 k, 2 v;
+// strided too), vs the reference: q, k, v, d(qkv), the updates' gradients, layouts.
+static void test_rope_case(at::ScalarType dtype, int64_t b, int64_t t, int64_t h, int64_t hkv, int64_t d, int64_t pad,
+                           bool per_row, double tol, int adds = 0) {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(dtype);
+  const int64_t width = (h + 2 * hkv) * d, max_pos = t + 40;
+  auto [cos_t, sin_t] = rope_tables(max_pos, d, dtype);
   at::Tensor cos, sin;
   if (per_row) {
     auto pos = at::randint(0, max_pos, {b, t}, at::TensorOptions().device(at::kCUDA).dtype(at::kLong));
@@ -322,18 +331,30 @@ static void test_rope_case(at::ScalarType dtype, int64_t b, int64_t t, int64_t h
   }
   auto leaf = at::randn({b, t, width + pad}, opt).requires_grad_(true);
   auto x = leaf.narrow(-1, 0, width);
+  const int64_t part_width[3] = {h * d, hkv * d, hkv * d};
+  at::Tensor add_leaf[3], add[3], add_ref[3];
+  PiTensor add_handle[3] = {nullptr, nullptr, nullptr};
+  for (int i = 0; i < 3; i++) {
+    add_ref[i] = at::zeros({b, t, part_width[i]}, opt.dtype(at::kDouble));
+    if (!(adds >> i & 1)) continue;
+    add_leaf[i] = at::randn({b, t, part_width[i] + pad}, opt).requires_grad_(true);
+    add[i] = add_leaf[i].narrow(-1, pad, part_width[i]);
+    add_handle[i] = &add[i];
+    add_ref[i] = add[i].detach().to(at::kDouble).requires_grad_(true);
+  }
   PiTensor pq = nullptr, pk = nullptr, pv = nullptr;
-  require(pi_rope_qkv(&x, &cos, &sin, (int)h, (int)hkv, &pq, &pk, &pv));
+  require(pi_rope_qkv(&x, add_handle[0], add_handle[1], add_handle[2], &cos, &sin, (int)h, (int)hkv, &pq, &pk, &pv));
   std::vector<at::Tensor> out = {*pq, *pk, *pv};
   delete pq; delete pk; delete pv;
   auto xr = x.detach().to(at::kDouble).requires_grad_(true);
-  auto ref = rope_reference(xr, cos, sin, h, hkv);
-  auto name = label("rope %s B=%lld T=%lld H=%lld Hkv=%lld D=%lld pad=%lld %s", dtype_name(dtype), (long long)b,
-                    (long long)t, (long long)h, (long long)hkv, (long long)d, (long long)pad, per_row ? "per-row" : "shared");
+  auto ref = rope_reference(xr + at::cat({add_ref[0], add_ref[1], add_ref[2]}, -1), cos, sin, h, hkv);
+  auto name = label("rope %s B=%lld T=%lld H=%lld Hkv=%lld D=%lld pad=%lld %s adds=%d", dtype_name(dtype), (long long)b,
+                    (long long)t, (long long)h, (long long)hkv, (long long)d, (long long)pad, per_row ? "per-row" : "shared", adds);
   const char* parts[] = {"q", "k", "v"};
   at::Tensor loss, loss_ref;
   for (int i = 0; i < 3; i++) {
-    check((name + " " + parts[i]).c_str(), rel(out[i].detach(), ref[i].detach()), i == 2 ? 0 : tol);
+    // v is a copy unless it has an update (then one rounding of a float sum).
+    check((name + " " + parts[i]).c_str(), rel(out[i].detach(), ref[i].detach()), i == 2 && !(adds & 4) ? 0 : tol);
     bool layout = out[i].is_contiguous() && out[i].sizes() == ref[i].sizes() && out[i].scalar_type() == dtype;
     if (!layout) { std::printf("FAIL %s %s layout %s\n", name.c_str(), parts[i], c10::str(out[i].sizes()).c_str()); failures++; }
     auto g = at::randn_like(out[i]);
@@ -345,6 +366,40 @@ static void test_rope_case(at::ScalarType dtype, int64_t b, int64_t t, int64_t h
   loss_ref.backward();
   check((name + " d(qkv)").c_str(), rel(leaf.grad().narrow(-1, 0, width), xr.grad()), tol);
   if (pad > 0) check((name + " zero grad outside").c_str(), outside(leaf.grad(), 0, width), 0);
+  for (int i = 0; i < 3; i++)
+    if (adds >> i & 1) check((name + " d(add_" + parts[i] + ")").c_str(), rel(add_leaf[i].grad().narrow(-1, pad, part_width[i]), add_ref[i].grad()), tol);
+}
+
+// Milliseconds per call of the forward (with and without q and v updates) and of the backward at the Llama-2-7B
+// training shape (4 x 2,048 rows, 32 heads of 128, bf16): a reading for the profile, not a check.
+static void time_rope_7b() {
+  auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+  const int64_t b = 4, t = 2048, h = 32, d = 128, reps = 20;
+  auto [cos_t, sin_t] = rope_tables(t, d, at::kBFloat16);
+  auto x = at::randn({b, t, 3 * h * d}, opt).requires_grad_(true);
+  auto uq = at::randn({b, t, h * d}, opt).requires_grad_(true), uv = at::randn({b, t, h * d}, opt).requires_grad_(true);
+  auto ms = [&](auto&& body) {
+    body();
+    c10::cuda::device_synchronize();
+    auto start = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < reps; i++) body();
+    c10::cuda::device_synchronize();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / reps;
+  };
+  auto call = [&](PiTensor aq, PiTensor av) {
+    PiTensor q = nullptr, k = nullptr, v = nullptr;
+    require(pi_rope_qkv(&x, aq, nullptr, av, &cos_t, &sin_t, (int)h, (int)h, &q, &k, &v));
+    std::vector<at::Tensor> out = {*q, *k, *v};
+    delete q; delete k; delete v;
+    return out;
+  };
+  double plain = ms([&] { at::NoGradGuard off; call(nullptr, nullptr); });
+  double with_adds = ms([&] { at::NoGradGuard off; call(&uq, &uv); });
+  auto out = call(&uq, &uv);
+  std::vector<at::Tensor> grads = {at::randn_like(out[0]), at::randn_like(out[1]), at::randn_like(out[2])};
+  double backward = ms([&] { torch::autograd::grad(out, {x, uq, uv}, grads, /*retain_graph=*/true); });
+  std::printf("TIME rope bf16 4x2048 32 heads of 128: forward %.3f ms, forward with q and v updates %.3f ms, backward %.3f ms\n",
+              plain, with_adds, backward);
 }
 
 static void test_rope() {
@@ -354,12 +409,18 @@ static void test_rope() {
   test_rope_case(at::kFloat, 3, 20, 2, 2, 64, 0, false, 1e-5);
   test_rope_case(at::kHalf, 1, 64, 8, 8, 128, 0, false, 2e-3);
   test_rope_case(at::kBFloat16, 1, 256, 32, 32, 128, 0, false, 1e-2); // the 7B shape's heads
+  test_rope_case(at::kBFloat16, 2, 33, 4, 2, 64, 8, true, 1e-2, 5);    // q and v updates (LoRA q,v), strided
+  test_rope_case(at::kFloat, 2, 17, 3, 1, 12, 1, false, 1e-5, 7);      // every part updated, the one-element path
+  test_rope_case(at::kBFloat16, 1, 64, 32, 32, 128, 0, false, 1e-2, 2); // k only
   auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
   auto x = at::randn({1, 4, 4 * 16}, opt), cos = at::randn({4, 16}, opt), sin = at::randn({4, 16}, opt);
   PiTensor q = nullptr, k = nullptr, v = nullptr;
-  check_refused("rope_qkv with heads that do not divide qkv", pi_rope_qkv(&x, &cos, &sin, 3, 1, &q, &k, &v));
+  check_refused("rope_qkv with heads that do not divide qkv", pi_rope_qkv(&x, nullptr, nullptr, nullptr, &cos, &sin, 3, 1, &q, &k, &v));
   auto cos_short = at::randn({3, 16}, opt);
-  check_refused("rope_qkv with a cos table of the wrong length", pi_rope_qkv(&x, &cos_short, &sin, 2, 1, &q, &k, &v));
+  check_refused("rope_qkv with a cos table of the wrong length", pi_rope_qkv(&x, nullptr, nullptr, nullptr, &cos_short, &sin, 2, 1, &q, &k, &v));
+  auto wide = at::randn({1, 4, 2 * 16 + 1}, opt);
+  check_refused("rope_qkv with a q update of the wrong width", pi_rope_qkv(&x, &wide, nullptr, nullptr, &cos, &sin, 2, 1, &q, &k, &v));
+  time_rope_7b();
 }
 #endif
 

@@ -40,10 +40,10 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         // backward is one concatenation of the gradients. Queries and keys are rotated together, heads laid [B, T, N, D]
         // (one set of kernels for both), unless Qwen3 normalises each first.
         long qRows = _heads * _headDim, kvRows = _kvHeads * _headDim;
-        var qkv = qkv_proj.call(x);
         int? uniform = ctx.UniformPositions ? ctx.CacheStart : null;
+        var qkv = Project(x, ctx, uniform, out var rotated);
         Tensor q, k, v;
-        if (NativeRope(qkv, ctx, uniform) is { } native)
+        if (rotated is { } native)
             (q, k, v) = native;
         else if (q_norm is null)
         {
@@ -68,14 +68,23 @@ public sealed class Attention : nn.Module<Tensor, ForwardContext, Tensor>
         return o_proj.call(y.transpose(1, 2).reshape(b, t, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>q, k (rotated) and v, each [B, T, heads, D] contiguous, from the fused projection by the native kernel in
-    /// one pass (its backward writes d(qkv) whole, where the eager form concatenates); null where it does not apply
-    /// (CPU, no such export, Qwen3's q/k norm) or failed.</summary>
-    (Tensor Q, Tensor K, Tensor V)? NativeRope(Tensor qkv, ForwardContext ctx, int? uniform)
+    /// <summary>qkv_proj(x) with its LoRA updates. On CUDA also q, k (rotated) and v from it, each [B, T, heads, D]
+    /// contiguous, by the native kernel in one pass that adds the updates as it reads (see <see cref="FusedPartUpdates"/>)
+    /// and whose backward writes d(qkv) whole, where the eager form concatenates. <paramref name="rotated"/> is null where
+    /// the kernel does not apply (CPU, no such export, Qwen3's q/k norm) or failed; the updates are then in the result.</summary>
+    Tensor Project(Tensor x, ForwardContext ctx, int? uniform, out (Tensor Q, Tensor K, Tensor V)? rotated)
     {
-        if (q_norm is not null || !NativeExtension.HasRopeQkv(qkv)) return null;
+        rotated = null;
+        if (q_norm is not null || !NativeExtension.HasRopeQkv(x)) return qkv_proj.call(x);
+        long qRows = _heads * _headDim, kvRows = _kvHeads * _headDim;
+        using var updates = FusedPartUpdates.Collect(qkv_proj);
+        var qkv = qkv_proj.call(x);
         var (cos, sin) = _rope.Rows(qkv.device, qkv.dtype, ctx.Positions, uniform, qkv.shape[1]);
-        return NativeExtension.TryRopeQkv(qkv, cos, sin, _heads, _kvHeads);
+        if (updates.Within((0, qRows), (qRows, kvRows), (qRows + kvRows, kvRows)))
+            rotated = NativeExtension.TryRopeQkv(qkv, updates.For(0, qRows), updates.For(qRows, kvRows), updates.For(qRows + kvRows, kvRows),
+                cos, sin, _heads, _kvHeads);
+        if (rotated is null) updates.AddInto(qkv);
+        return qkv;
     }
 
     /// <summary>Grouped-query heads repeated to the query heads ([B, kvH, S, D] → [B, H, S, D]); expand + reshape rather than

@@ -88,10 +88,12 @@ public sealed class LoraAdapter
             else
             {
                 var (offset, rows) = (layer.Offset, layer.Rows);
-                // In place on this target's rows of the fused output (the linear layer's backward does not need its output).
+                // Given to a kernel that reads the fused output (FusedPartUpdates; scaled at rank r, the small side), else
+                // added in place on this target's rows (the linear layer's backward does not need its output).
                 lin.register_forward_hook((_, input, output) =>
                 {
-                    if (!adapter.Merged) output.narrow(-1, offset, rows).add_(b.call(a.call(drop.call(input))) * scaling);
+                    if (!adapter.Merged && !FusedPartUpdates.TryGive(lin, offset, rows, () => b.call(a.call(drop.call(input)) * scaling)))
+                        output.narrow(-1, offset, rows).add_(b.call(a.call(drop.call(input))) * scaling);
                     return output;
                 });
             }

@@ -77,13 +77,16 @@ public static unsafe partial class NativeExtension
     /// <summary>Rotary embedding (rotate-half) of the q and k heads of the fused projection qkv [B, T, (H + 2 Hkv) D] by
     /// <paramref name="cos"/> and <paramref name="sin"/> ([T, D] for every row or [B, T, D], qkv's dtype), with v laid out
     /// beside them: q [B, T, H, D], k and v [B, T, Hkv, D], contiguous, recorded by autograd as one function whose
-    /// backward writes d(qkv) in one kernel. Null when the call failed (the kernel is then off).</summary>
-    public static (Tensor Q, Tensor K, Tensor V)? TryRopeQkv(Tensor qkv, Tensor cos, Tensor sin, int heads, int kvHeads)
+    /// backward writes d(qkv) in one kernel. <paramref name="addQ"/>, <paramref name="addK"/>, <paramref name="addV"/>
+    /// (each optional, [B, T, part width]): adapters' updates added to those rows first, their gradients views of d(qkv).
+    /// Null when the call failed (the kernel is then off).</summary>
+    public static (Tensor Q, Tensor K, Tensor V)? TryRopeQkv(Tensor qkv, Tensor? addQ, Tensor? addK, Tensor? addV, Tensor cos, Tensor sin, int heads, int kvHeads)
     {
         var api = Require();
         IntPtr q, k, v;
-        int rc = api.RopeQkv(qkv.Handle, cos.Handle, sin.Handle, heads, kvHeads, &q, &k, &v);
-        GC.KeepAlive(qkv); GC.KeepAlive(cos); GC.KeepAlive(sin);
+        static IntPtr H(Tensor? t) => t?.Handle ?? IntPtr.Zero;
+        int rc = api.RopeQkv(qkv.Handle, H(addQ), H(addK), H(addV), cos.Handle, sin.Handle, heads, kvHeads, &q, &k, &v);
+        GC.KeepAlive(qkv); GC.KeepAlive(addQ); GC.KeepAlive(addK); GC.KeepAlive(addV); GC.KeepAlive(cos); GC.KeepAlive(sin);
         if (rc == 0) return (Tensor.UnsafeCreateTensor(q), Tensor.UnsafeCreateTensor(k), Tensor.UnsafeCreateTensor(v));
         KernelFailed(api, RopeQkvName);
         return null;

@@ -13,7 +13,7 @@ namespace PromptIntern.Native;
 public static unsafe partial class NativeExtension
 {
     public const string PathVariable = "PROMPTINTERN_NATIVE";
-    const int AbiVersion = 1;
+    const int AbiVersion = 2;
 
     sealed class Api
     {
@@ -35,7 +35,7 @@ public static unsafe partial class NativeExtension
         public delegate* unmanaged<byte*, int> ProfilerRangePush, ProfilerStop;
         public delegate* unmanaged<int> ProfilerRangePop;
         public delegate* unmanaged<IntPtr, IntPtr*, int> Swiglu;
-        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int> RopeQkv;
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int> RopeQkv;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -81,7 +81,7 @@ public static unsafe partial class NativeExtension
                 ProfilerRangePop = (delegate* unmanaged<int>)Optional("pi_profiler_range_pop"),
                 ProfilerStop = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_stop"),
                 Swiglu = (delegate* unmanaged<IntPtr, IntPtr*, int>)Optional("pi_swiglu"),
-                RopeQkv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int>)Optional("pi_rope_qkv"),
+                RopeQkv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int>)Optional("pi_rope_qkv"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");

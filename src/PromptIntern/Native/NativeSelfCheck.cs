@@ -156,7 +156,8 @@ public static class NativeSelfCheck
     }
 
     /// <summary>The kit's SwiGLU and RoPE kernels vs their eager forms: loss and every weight gradient of a nano model, fp32
-    /// with and without activation checkpointing (the kernels run again in the recomputed forward), and bf16.</summary>
+    /// with and without activation checkpointing (the kernels run again in the recomputed forward), and bf16; then the
+    /// same with LoRA on q, k and v (the RoPE kernel adds their updates; B made non-zero so that A has gradients too).</summary>
     static IEnumerable<Check> Kernels(Device device)
     {
         using (var probe = zeros(1, device: device))
@@ -165,11 +166,19 @@ public static class NativeSelfCheck
                 yield return new Check("swiglu/rope_qkv kernels", true, 0, 0, $"skipped: none on ({NativeExtension.Status})");
                 yield break;
             }
-        foreach (var (dtype, ckpt, tol) in new[] { (ScalarType.Float32, false, 1e-4), (ScalarType.Float32, true, 1e-4), (ScalarType.BFloat16, false, 5e-2) })
+        var cases = new[] { (ScalarType.Float32, false, 1e-4), (ScalarType.Float32, true, 1e-4), (ScalarType.BFloat16, false, 5e-2) };
+        foreach (var (lora, (dtype, ckpt, tol)) in cases.Select(c => (false, c)).Concat(cases.Select(c => (true, c))))
         {
             using var scope = NewDisposeScope();
             var cfg = LlamaConfig.Preset("nano") with { MaxSeqLen = 128, VocabSize = 512 };
             using var model = LlamaModel.Create(cfg, device, dtype, seed: 5);
+            if (lora)
+            {
+                var adapter = LoraAdapter.Attach(model, new LoraConfig { R = 8, Alpha = 24, Dropout = 0, TargetModules = ["q_proj", "k_proj", "v_proj"] });
+                using var _ = no_grad();
+                foreach (var (name, p) in adapter.StateDict().Where(p => p.Key.Contains(".lora_B.")))
+                    p.copy_(randn(p.shape, generator: new Generator((ulong)name.Length)).mul(0.05));
+            }
             model.train();
             model.GradientCheckpointing = ckpt;
             var x = randint(0, cfg.VocabSize, [2, 64], ScalarType.Int64, CPU, generator: new Generator(1)).to(device);
@@ -178,13 +187,13 @@ public static class NativeSelfCheck
                 model.zero_grad();
                 var loss = model.Loss(x, x);
                 loss.backward();
-                return [loss.detach().clone(), .. model.parameters().Select(p => p.grad!.clone())];
+                return [loss.detach().clone(), .. model.parameters().Where(p => p.requires_grad).Select(p => p.grad!.clone())];
             }
             var native = Run();
             var eager = NativeExtension.WithoutKernels(Run);
             var err = native.Select((t, i) => RelErr(t, eager[i])).Max();
-            yield return new Check($"swiglu/rope_qkv kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")})", err <= tol, err, tol,
-                $"loss and {native.Length - 1} weight gradients, nano; {NativeExtension.Status}");
+            yield return new Check($"swiglu/rope_qkv kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")}{(lora ? ", LoRA q,k,v" : "")})", err <= tol, err, tol,
+                $"loss and {native.Length - 1} {(lora ? "adapter" : "weight")} gradients, nano; {NativeExtension.Status}");
         }
     }
 

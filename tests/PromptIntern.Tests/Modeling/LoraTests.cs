@@ -57,6 +57,52 @@ public class LoraTests
     }
 
     [Fact]
+    public void FusedPartUpdates_TakeTheUpdatesOfOneFusedModule_AndAddIntoGivesTheHookedOutputAndGradients()
+    {
+        using var lm = MicroModel();
+        var lora = lm.AttachLora(new LoraConfig { R = 4, Alpha = 12, Dropout = 0, TargetModules = ["q_proj", "v_proj"] });
+        TrainAFewSteps(lm, lora); // B away from zero
+        var layers = FusedProjections.LinearLayers(lm.Model);
+        FusedProjections.Layer Find(string name) => layers.Single(l => l.Name.EndsWith(name));
+        var (q, k, v) = (Find("layers.0.self_attn.q_proj"), Find("layers.0.self_attn.k_proj"), Find("layers.0.self_attn.v_proj"));
+        var other = Find("layers.1.self_attn.q_proj").Module;
+        var x = randn([2, 5, LlamaConfig.Micro.HiddenSize], generator: new Generator(3));
+        var g = randn([2, 5, q.Module.weight!.shape[0]], generator: new Generator(4));
+        var adapterGrads = new List<Tensor[]>();
+        Tensor Backward(Tensor y)
+        {
+            lm.Model.zero_grad();
+            (y * g).sum().backward();
+            adapterGrads.Add([.. lora.Parameters().Select(p => p.grad is null ? zeros(1) : p.grad.clone())]);
+            return y.detach();
+        }
+
+        var hooked = Backward(q.Module.call(x));
+        Tensor plain;
+        using (no_grad()) plain = q.Module.forward(x);
+        Tensor collected, otherHooked;
+        using (var updates = FusedPartUpdates.Collect(q.Module))
+        {
+            collected = q.Module.call(x);
+            using (no_grad()) otherHooked = other.call(x); // another module: its adapters add as usual
+            Assert.Equal(0, MaxAbsDiff(plain, collected.detach()));
+            Assert.True(updates.Within((q.Offset, q.Rows), (k.Offset, k.Rows), (v.Offset, v.Rows)));
+            Assert.Null(updates.For(k.Offset, k.Rows));
+            foreach (var part in new[] { q, v })
+                Assert.True(MaxAbsDiff(updates.For(part.Offset, part.Rows)!.detach(), (hooked - plain).narrow(-1, part.Offset, part.Rows)) < 1e-5, part.Name);
+            updates.AddInto(collected);
+        }
+        Assert.True(MaxAbsDiff(hooked, Backward(collected)) < 1e-5);
+        Assert.All(adapterGrads[0].Zip(adapterGrads[1]), p => Assert.True(MaxAbsDiff(p.First, p.Second) < 1e-5));
+        Assert.Contains(adapterGrads[0], t => t.abs().max().item<float>() > 0);
+        using (no_grad())
+        {
+            Assert.False(Same(otherHooked, other.forward(x)));
+            Assert.True(MaxAbsDiff(hooked, q.Module.call(x)) < 1e-6); // closed: the hook adds again
+        }
+    }
+
+    [Fact]
     public void SaveAdapter_WritesOnlyAdapterWeightsWithPeftNames_AndLoadsBack()
     {
         var dir = TempDir();
