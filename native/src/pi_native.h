@@ -42,9 +42,11 @@ PI_EXPORT int pi_rms_norm(PiTensor input, PiTensor weight, double eps, PiTensor*
 PI_EXPORT int pi_sdpa_gqa(PiTensor q, PiTensor k, PiTensor v, int is_causal, PiTensor* out);
 
 // y = silu(gate) * up for gate_up [..., 2I] (gate the first I columns, up the last I; float32, bfloat16 or float16 on
-// CUDA, rows may be strided) as a new contiguous [..., I] tensor (*out, owned by the caller); autograd records it, its
-// backward writing d(gate_up) in one kernel. Optional (swiglu.cpp + swiglu_kernel.cu, needs nvcc), as pi_rms_norm.
-PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor* out);
+// CUDA, rows may be strided) as a new contiguous [..., I] tensor (*out, owned by the caller). add_gate, add_up (each may
+// be null): updates [..., I] in gate_up's dtype added to gate and up first (an adapter's). Autograd records it, its
+// backward writing d(gate_up) in one kernel; each update's gradient is a view of its half of d(gate_up). Optional
+// (swiglu.cpp + swiglu_kernel.cu, needs nvcc), as pi_rms_norm.
+PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor add_gate, PiTensor add_up, PiTensor* out);
 
 // Rotary embedding (rotate-half, as Hugging Face Llama) of the fused qkv projection [B, T, (H + 2*Hkv) * D] (q heads,
 // then k, then v; float32, bfloat16 or float16 on CUDA; rows may be strided): *q [B, T, H, D] and *k [B, T, Hkv, D]

@@ -46,7 +46,7 @@ struct RopeQkv : public torch::autograd::Function<RopeQkv> {
     auto x = as_rows(qkv, width);
     const at::Tensor* given[3] = {&add_q, &add_k, &add_v};
     at::Tensor add_rows[3];
-    PiRopeAdds adds{};
+    PiPartAdds adds{};
     for (int i = 0; i < 3; i++) {
       if (!given[i]->defined()) continue;
       add_rows[i] = as_rows(*given[i], part_of(i, heads, kv_heads, d).width);

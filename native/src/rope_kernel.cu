@@ -8,7 +8,7 @@ namespace {
 
 // One thread moves V elements of each half of one head of one row. Forward: fused -> split; backward: split -> fused.
 template <typename T, int V, bool Backward>
-__global__ void rope(T* fused, int64_t fused_stride, PiRopeAdds adds, T* q, T* k, T* v, const T* __restrict__ cos,
+__global__ void rope(T* fused, int64_t fused_stride, PiPartAdds adds, T* q, T* k, T* v, const T* __restrict__ cos,
                      const T* __restrict__ sin, int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads,
                      int64_t kv_heads, int64_t head_dim) {
   const int64_t half = head_dim / 2, per_head = half / V, all_heads = heads + 2 * kv_heads;
@@ -60,7 +60,7 @@ __global__ void rope(T* fused, int64_t fused_stride, PiRopeAdds adds, T* q, T* k
 }
 
 template <bool Backward>
-cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, PiRopeAdds adds, void* q, void* k, void* v, const void* cos,
+cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, PiPartAdds adds, void* q, void* k, void* v, const void* cos,
                    const void* sin, int64_t cs_batch_stride, int64_t rows, int64_t seq, int64_t heads, int64_t kv_heads,
                    int64_t head_dim, cudaStream_t stream) {
   return dispatch(dtype, [&](auto zero) {
@@ -87,7 +87,7 @@ cudaError_t launch(PiDtype dtype, void* fused, int64_t fused_stride, PiRopeAdds 
 
 }  // namespace
 
-cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, PiRopeAdds adds, const void* cos,
+cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_stride, PiPartAdds adds, const void* cos,
                                    const void* sin, int64_t cs_batch_stride, void* q, void* k, void* v, int64_t rows,
                                    int64_t seq, int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
   return launch<false>(dtype, const_cast<void*>(x), x_stride, adds, q, k, v, cos, sin, cs_batch_stride, rows, seq, heads,
@@ -97,6 +97,6 @@ cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_strid
 cudaError_t pi_rope_backward_launch(PiDtype dtype, const void* dq, const void* dk, const void* dv, const void* cos,
                                     const void* sin, int64_t cs_batch_stride, void* dx, int64_t rows, int64_t seq,
                                     int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream) {
-  return launch<true>(dtype, dx, (heads + 2 * kv_heads) * head_dim, PiRopeAdds{}, const_cast<void*>(dq), const_cast<void*>(dk),
+  return launch<true>(dtype, dx, (heads + 2 * kv_heads) * head_dim, PiPartAdds{}, const_cast<void*>(dq), const_cast<void*>(dk),
                       const_cast<void*>(dv), cos, sin, cs_batch_stride, rows, seq, heads, kv_heads, head_dim, stream);
 }

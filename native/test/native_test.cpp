@@ -222,41 +222,62 @@ static void check_refused(const char* name, int rc) {
 #endif
 
 #ifndef PI_NO_SWIGLU
-static at::Tensor swiglu(at::Tensor& x) {
+static at::Tensor swiglu(at::Tensor& x, at::Tensor* add_gate = nullptr, at::Tensor* add_up = nullptr) {
   PiTensor out = nullptr;
-  require(pi_swiglu(&x, &out));
+  require(pi_swiglu(&x, add_gate, add_up, &out));
   at::Tensor y = *out;
   delete out;
   return y;
 }
 
 // gate_up [rows..., 2I] cut at column `offset` from a leaf [rows..., 2I + pad] (pad > 0: strided rows; odd offset:
-// unaligned, the one-element path), vs silu(gate) * up under float64 autograd: output, d(gate_up), zero gradient
-// outside the cut, contiguous output; in half precision also the largest error vs the eager half-precision form's.
-static void test_swiglu_case(at::ScalarType dtype, std::vector<int64_t> rows, int64_t inter, int64_t pad, int64_t offset, double tol) {
+// unaligned, the one-element path), with updates of gate and/or up (adds bit 0, bit 1; cut the same way), vs
+// silu(gate) * up under float64 autograd: output, d(gate_up), the updates' gradients, zero gradient outside the cut,
+// contiguous output; in half precision also the largest error vs the eager half-precision form's.
+static void test_swiglu_case(at::ScalarType dtype, std::vector<int64_t> rows, int64_t inter, int64_t pad, int64_t offset,
+                             double tol, int adds = 0) {
   auto opt = at::TensorOptions().device(at::kCUDA).dtype(dtype);
-  auto shape = rows;
+  auto shape = rows, half_shape = rows;
   shape.push_back(2 * inter + pad);
+  half_shape.push_back(inter + pad);
   auto leaf = (at::randn(shape, opt) * 2).requires_grad_(true);
   auto x = leaf.narrow(-1, offset, 2 * inter);
-  auto y = swiglu(x);
+  at::Tensor add_leaf[2], add[2];
+  for (int i = 0; i < 2; i++)
+    if (adds >> i & 1) {
+      add_leaf[i] = at::randn(half_shape, opt).requires_grad_(true);
+      add[i] = add_leaf[i].narrow(-1, offset % (pad + 1), inter);
+    }
+  auto y = swiglu(x, adds & 1 ? &add[0] : nullptr, adds & 2 ? &add[1] : nullptr);
   auto xr = x.detach().to(at::kDouble).requires_grad_(true);
+  at::Tensor add_ref[2];
   auto halves = xr.chunk(2, -1);
-  auto ref = at::silu(halves[0]) * halves[1];
+  at::Tensor gate = halves[0], up = halves[1];
+  for (int i = 0; i < 2; i++)
+    if (adds >> i & 1) {
+      add_ref[i] = add[i].detach().to(at::kDouble).requires_grad_(true);
+      (i == 0 ? gate : up) = (i == 0 ? gate : up) + add_ref[i];
+    }
+  auto ref = at::silu(gate) * up;
   auto g = at::randn_like(y);
   y.backward(g);
   ref.backward(g.to(at::kDouble));
-  auto name = label("swiglu %s rows=%lld I=%lld pad=%lld off=%lld", dtype_name(dtype), (long long)(y.numel() / inter),
-                    (long long)inter, (long long)pad, (long long)offset);
+  auto name = label("swiglu %s rows=%lld I=%lld pad=%lld off=%lld adds=%d", dtype_name(dtype), (long long)(y.numel() / inter),
+                    (long long)inter, (long long)pad, (long long)offset, adds);
   check((name + " forward").c_str(), rel(y.detach(), ref.detach()), tol);
   check((name + " d(gate_up)").c_str(), rel(leaf.grad().narrow(-1, offset, 2 * inter), xr.grad()), tol);
+  const char* parts[2] = {"gate", "up"};
+  for (int i = 0; i < 2; i++)
+    if (adds >> i & 1)
+      check((name + " d(add_" + parts[i] + ")").c_str(), rel(add_leaf[i].grad().narrow(-1, offset % (pad + 1), inter), add_ref[i].grad()), tol);
   if (pad > 0) check((name + " zero grad outside").c_str(), outside(leaf.grad(), offset, 2 * inter), 0);
   bool layout = y.is_contiguous() && y.size(-1) == inter && y.dim() == x.dim() && y.scalar_type() == dtype;
   std::printf("%s %s output contiguous [..., I], same dtype\n", layout ? "PASS" : "FAIL", name.c_str());
   if (!layout) failures++;
   if (dtype != at::kFloat) {
     auto hx = x.detach().chunk(2, -1);
-    auto eager = at::silu(hx[0]) * hx[1];
+    auto eager_gate = adds & 1 ? hx[0] + add[0].detach() : hx[0], eager_up = adds & 2 ? hx[1] + add[1].detach() : hx[1];
+    auto eager = at::silu(eager_gate) * eager_up;
     double mine = (y.detach().to(at::kDouble) - ref.detach()).abs().max().item<double>();
     double theirs = (eager.to(at::kDouble) - ref.detach()).abs().max().item<double>();
     check((name + " max err / eager's").c_str(), mine / std::max(theirs, 1e-30), 1.25);
@@ -272,6 +293,8 @@ static void test_swiglu() {
   test_swiglu_case(at::kBFloat16, {1, 64}, 11008, 0, 0, 1e-2); // the 7B shape's I
   test_swiglu_case(at::kHalf, {2, 40}, 128, 0, 0, 2e-3);
   test_swiglu_case(at::kFloat, {6000000}, 3, 0, 0, 1e-5);      // more work than one grid: the grid-stride loop
+  test_swiglu_case(at::kBFloat16, {4, 50}, 256, 16, 0, 1e-2, 3); // gate and up updates (LoRA), strided
+  test_swiglu_case(at::kFloat, {3, 37}, 37, 3, 1, 1e-5, 2);      // up only, unaligned: the one-element path
   // The no-grad forward (activation checkpointing's first pass) records nothing and matches the recorded one bitwise.
   auto x = at::randn({2, 16, 96}, at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16)).requires_grad_(true);
   auto recorded = swiglu(x);
@@ -285,9 +308,11 @@ static void test_swiglu() {
   if (!same) failures++;
   PiTensor out = nullptr;
   auto cpu = at::randn({4, 8});
-  check_refused("swiglu on a CPU tensor", pi_swiglu(&cpu, &out));
+  check_refused("swiglu on a CPU tensor", pi_swiglu(&cpu, nullptr, nullptr, &out));
   auto odd = at::randn({4, 7}, at::kCUDA);
-  check_refused("swiglu with an odd last dimension", pi_swiglu(&odd, &out));
+  check_refused("swiglu with an odd last dimension", pi_swiglu(&odd, nullptr, nullptr, &out));
+  auto gu = at::randn({4, 8}, at::kCUDA), narrow_up = at::randn({4, 3}, at::kCUDA);
+  check_refused("swiglu with an up update of the wrong width", pi_swiglu(&gu, nullptr, &narrow_up, &out));
 }
 #endif
 

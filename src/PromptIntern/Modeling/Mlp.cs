@@ -24,11 +24,27 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return down_proj.call(NativeSwiGlu(x) ?? SwiGlu(gate_up_proj.call(x))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>silu(gate) * up by the native kernel, which reads both halves of gate_up_proj(x) in place, adds the LoRA
+    /// updates of gate and up as it reads (see <see cref="FusedPartUpdates"/>) and writes d(gate_up) whole (the split
+    /// views of the eager form take PyTorch's strided kernels and a concatenation in the backward); null where it does
+    /// not apply (CPU, no such export) or failed.</summary>
+    Tensor? NativeSwiGlu(Tensor x)
+    {
+        if (!NativeExtension.HasSwiglu(x)) return null;
+        using var updates = FusedPartUpdates.Collect(gate_up_proj);
         var gateUp = gate_up_proj.call(x);
-        // On CUDA the native kernel reads both halves in place and writes d(gate_up) whole; the split views below would
-        // take PyTorch's strided kernels and a concatenation in the backward.
-        var h = (NativeExtension.HasSwiglu(gateUp) ? NativeExtension.TrySwiglu(gateUp) : null) ?? SwiGlu(gateUp);
-        return down_proj.call(h).MoveToOuterDisposeScope();
+        var h = updates.Within((0, _intermediate), (_intermediate, _intermediate))
+            ? NativeExtension.TrySwiglu(gateUp, updates.For(0, _intermediate), updates.For(_intermediate, _intermediate))
+            : null;
+        if (h is null)
+        {
+            updates.AddInto(gateUp);
+            h = SwiGlu(gateUp);
+        }
+        return h;
     }
 
     Tensor SwiGlu(Tensor gateUp)

@@ -59,17 +59,21 @@ public static unsafe partial class NativeExtension
     public static bool HasSwiglu(Tensor gateUp) => UsableOn(gateUp.device) && KernelApplies(gateUp, SwigluName, Loaded.Value.Api!.Swiglu != null);
 
     /// <summary>silu(gate) * up for gate_up [..., 2I] (gate first) as one kernel, a contiguous [..., I] tensor recorded by
-    /// autograd (its backward writes d(gate_up) in one kernel); null when the call failed (the kernel is then off).</summary>
-    public static Tensor? TrySwiglu(Tensor gateUp)
+    /// autograd (its backward writes d(gate_up) in one kernel). <paramref name="addGate"/>, <paramref name="addUp"/>
+    /// (each optional, [..., I]): adapters' updates added to gate and up first, their gradients views of d(gate_up).
+    /// Null when the call failed (the kernel is then off).</summary>
+    public static Tensor? TrySwiglu(Tensor gateUp, Tensor? addGate = null, Tensor? addUp = null)
     {
         var api = Require();
         IntPtr result;
-        int rc = api.Swiglu(gateUp.Handle, &result);
-        GC.KeepAlive(gateUp);
+        int rc = api.Swiglu(gateUp.Handle, Handle(addGate), Handle(addUp), &result);
+        GC.KeepAlive(gateUp); GC.KeepAlive(addGate); GC.KeepAlive(addUp);
         if (rc == 0) return Tensor.UnsafeCreateTensor(result);
         KernelFailed(api, SwigluName);
         return null;
     }
+
+    static IntPtr Handle(Tensor? t) => t?.Handle ?? IntPtr.Zero;
 
     /// <summary>Whether <see cref="TryRopeQkv"/> may apply: CUDA, a library that has pi_rope_qkv, float32/bfloat16/float16.</summary>
     public static bool HasRopeQkv(Tensor qkv) => UsableOn(qkv.device) && KernelApplies(qkv, RopeQkvName, Loaded.Value.Api!.RopeQkv != null);
@@ -84,8 +88,7 @@ public static unsafe partial class NativeExtension
     {
         var api = Require();
         IntPtr q, k, v;
-        static IntPtr H(Tensor? t) => t?.Handle ?? IntPtr.Zero;
-        int rc = api.RopeQkv(qkv.Handle, H(addQ), H(addK), H(addV), cos.Handle, sin.Handle, heads, kvHeads, &q, &k, &v);
+        int rc = api.RopeQkv(qkv.Handle, Handle(addQ), Handle(addK), Handle(addV), cos.Handle, sin.Handle, heads, kvHeads, &q, &k, &v);
         GC.KeepAlive(qkv); GC.KeepAlive(addQ); GC.KeepAlive(addK); GC.KeepAlive(addV); GC.KeepAlive(cos); GC.KeepAlive(sin);
         if (rc == 0) return (Tensor.UnsafeCreateTensor(q), Tensor.UnsafeCreateTensor(k), Tensor.UnsafeCreateTensor(v));
         KernelFailed(api, RopeQkvName);

@@ -34,7 +34,7 @@ public static unsafe partial class NativeExtension
         public delegate* unmanaged<int, int> ProfilerStart;
         public delegate* unmanaged<byte*, int> ProfilerRangePush, ProfilerStop;
         public delegate* unmanaged<int> ProfilerRangePop;
-        public delegate* unmanaged<IntPtr, IntPtr*, int> Swiglu;
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr*, int> Swiglu;
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int> RopeQkv;
     }
 
@@ -80,7 +80,7 @@ public static unsafe partial class NativeExtension
                 ProfilerRangePush = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_range_push"),
                 ProfilerRangePop = (delegate* unmanaged<int>)Optional("pi_profiler_range_pop"),
                 ProfilerStop = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_stop"),
-                Swiglu = (delegate* unmanaged<IntPtr, IntPtr*, int>)Optional("pi_swiglu"),
+                Swiglu = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr*, int>)Optional("pi_swiglu"),
                 RopeQkv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int>)Optional("pi_rope_qkv"),
             };
             var abi = api.Abi();

@@ -157,7 +157,8 @@ public static class NativeSelfCheck
 
     /// <summary>The kit's SwiGLU and RoPE kernels vs their eager forms: loss and every weight gradient of a nano model, fp32
     /// with and without activation checkpointing (the kernels run again in the recomputed forward), and bf16; then the
-    /// same with LoRA on q, k and v (the RoPE kernel adds their updates; B made non-zero so that A has gradients too).</summary>
+    /// same with LoRA on every linear layer (the RoPE and SwiGLU kernels add the updates of q, k, v, gate and up; B made
+    /// non-zero so that A has gradients too).</summary>
     static IEnumerable<Check> Kernels(Device device)
     {
         using (var probe = zeros(1, device: device))
@@ -174,7 +175,7 @@ public static class NativeSelfCheck
             using var model = LlamaModel.Create(cfg, device, dtype, seed: 5);
             if (lora)
             {
-                var adapter = LoraAdapter.Attach(model, new LoraConfig { R = 8, Alpha = 24, Dropout = 0, TargetModules = ["q_proj", "k_proj", "v_proj"] });
+                var adapter = LoraAdapter.Attach(model, new LoraConfig { R = 8, Alpha = 24, Dropout = 0, TargetModules = ["all-linear"] });
                 using var _ = no_grad();
                 foreach (var (name, p) in adapter.StateDict().Where(p => p.Key.Contains(".lora_B.")))
                     p.copy_(randn(p.shape, generator: new Generator((ulong)name.Length)).mul(0.05));
@@ -192,7 +193,7 @@ public static class NativeSelfCheck
             var native = Run();
             var eager = NativeExtension.WithoutKernels(Run);
             var err = native.Select((t, i) => RelErr(t, eager[i])).Max();
-            yield return new Check($"swiglu/rope_qkv kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")}{(lora ? ", LoRA q,k,v" : "")})", err <= tol, err, tol,
+            yield return new Check($"swiglu/rope_qkv kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")}{(lora ? ", LoRA all-linear" : "")})", err <= tol, err, tol,
                 $"loss and {native.Length - 1} {(lora ? "adapter" : "weight")} gradients, nano; {NativeExtension.Status}");
         }
     }
