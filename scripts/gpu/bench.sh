@@ -9,10 +9,12 @@
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
 #           prompt layouts per task (bench latency) at batch 1 and 8, ours beside the peers.
 #   profile-7b: where the 7B LoRA q,v step's time goes, ours vs the compiled peer (see the part below).
+#   lora-7b: profile-7b after the native library's own test and the kit's self-check, then 7B LoRA r32 on all linear
+#            layers, ours and the compiled peer.
 #   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below).
 set -uo pipefail
 started=$(date +%s)
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|lora-7b|final-goals}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
@@ -62,7 +64,7 @@ profile_7b() {
   [[ -n "$ours_trace" ]] && mv "$ours_trace" "$traces/ours.json"
   peer 150 llama2-7b --train --lora qv "${prof[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
   commit="$(cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown)"
-  python3 bench/profile_summary.py --out "$OUT/profile-7b" --meta "git_commit=$commit" --meta "gpu=$(head -1 "$OUT/device.txt")" \
+  python3 bench/profile_summary.py --top 25 --out "$OUT/profile-7b" --meta "git_commit=$commit" --meta "gpu=$(head -1 "$OUT/device.txt")" \
     --meta "torch=$(python3 -c 'import torch; print(torch.__version__)')" --meta "native=$(sed -n 's/^native: \([^;]*\);.*/\1/p' "$OUT/ours.log" | head -1)" \
     --meta "config=llama2-7b shape, random bf16 base, LoRA r16 alpha 32 on q_proj and v_proj, batch 4 x seq 2048, activation checkpointing per block, bf16-mixed; 2 warm-up + 3 timed steps, then 2 profiled steps" \
     --meta "ours_engine=promptintern bench train (TorchSharp, eager step, native fused AdamW)" --meta "peer_engine=transformers + PEFT, torch.compile per decoder layer, fused AdamW (peer_torch.py --compile)" \
@@ -155,6 +157,15 @@ case "$part" in
     # traces. Traces stay in /tmp (tens of MB); one comes back under $OUT only gzipped under 2 MB.
     profile_7b
     ;;
+  lora-7b)
+    # Both 7B LoRA rows in about eight minutes; stops after the native library's test when that fails, since every row
+    # below measures its kernels.
+    grep -q "native tests: all passed" "$OUT/native.log" || { echo "error: the native library's test failed; nothing measured" >&2; exit 1; }
+    self_check
+    profile_7b
+    ours 90 train --config llama2-7b --lora all "${big[@]}"
+    peer 150 llama2-7b --train --lora all "${big[@]}" --compile
+    ;;
   final-goals)
     # Every training and decoding goal in one call, most important first; a step starts only while the call's budget
     # (FINAL_SECONDS from the start of this script, default 520) leaves it the time box it is given: the 7B LoRA q,v step
@@ -172,5 +183,5 @@ case "$part" in
     fits 140 && { ours 60 train --config llama2-7b --lora all "${big[@]}"
       peer 80 llama2-7b --train --lora all "${big[@]}" --compile; }
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b or final-goals" >&2; exit 2 ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, lora-7b or final-goals" >&2; exit 2 ;;
 esac
