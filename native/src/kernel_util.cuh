@@ -30,10 +30,19 @@ inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 1
 
 constexpr int kThreads = 256;
 
-// Enough blocks to fill the GPU several times over; the kernels loop (grid stride) over the rest.
-inline unsigned blocks_for(int64_t work) {
-  int64_t b = (work + kThreads - 1) / kThreads;
-  return (unsigned)(b < 1 ? 1 : (b > 65536 ? 65536 : b));
+// A launch over rows: block (r, y) runs row r's threads y*threads .. y*threads + threads - 1 of per_row (threads a
+// multiple of 32, at most kThreads); not ok where rows or the row's blocks exceed what a grid holds.
+struct RowGrid {
+  dim3 blocks;
+  unsigned threads;
+  bool ok;
+};
+
+inline RowGrid row_grid(int64_t rows, int64_t per_row) {
+  const int64_t threads = per_row >= kThreads ? kThreads : per_row <= 0 ? 32 : (per_row + 31) / 32 * 32;
+  const int64_t chunks = (per_row + threads - 1) / threads;
+  const bool ok = rows > 0 && rows <= 2147483647 && chunks > 0 && chunks <= 65535;
+  return {dim3(ok ? (unsigned)rows : 1, ok ? (unsigned)chunks : 1), (unsigned)threads, ok};
 }
 
 // Runs body.template operator()<T>() with T the element type of dtype.

@@ -1,6 +1,6 @@
 // SwiGLU over the fused gate_up projection: reads gate and up from one [rows, 2I] buffer (rows may be strided), writes a
 // contiguous [rows, I] output, adding adapters' updates of gate and up where given; the backward writes both halves of
-// d(gate_up) in the same pass. 16-byte vector loads and
+// d(gate_up) in the same pass. One block row per input row (row_grid), so no thread divides a 64-bit index. 16-byte vector loads and
 // stores where sizes, strides and addresses allow, else one element per thread; fp32 math, one rounding per output.
 #include "kernel_util.cuh"
 
@@ -27,40 +27,35 @@ __device__ inline void gate_up(const T* x, int64_t x_stride, const PiPartAdds& a
 }
 
 template <typename T, int V>
-__global__ void swiglu_forward(const T* __restrict__ x, int64_t x_stride, PiPartAdds adds, T* __restrict__ out, int64_t rows,
-                               int64_t inter) {
-  const int64_t per_row = inter / V, total = rows * per_row;
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
-    const int64_t r = i / per_row, c = (i - r * per_row) * V;
-    float g[V], u[V];
-    gate_up<T, V>(x, x_stride, adds, r, c, inter, g, u);
-    Pack<T, V> y;
+__global__ void swiglu_forward(const T* __restrict__ x, int64_t x_stride, PiPartAdds adds, T* __restrict__ out, int64_t inter) {
+  const int64_t c = (blockIdx.y * (int64_t)blockDim.x + threadIdx.x) * V, r = blockIdx.x;
+  if (c >= inter) return;
+  float g[V], u[V];
+  gate_up<T, V>(x, x_stride, adds, r, c, inter, g, u);
+  Pack<T, V> y;
 #pragma unroll
-    for (int j = 0; j < V; j++) y.v[j] = Num<T>::out(g[j] * sigmoid(g[j]) * u[j]);
-    store<T, V>(out + r * inter + c, y);
-  }
+  for (int j = 0; j < V; j++) y.v[j] = Num<T>::out(g[j] * sigmoid(g[j]) * u[j]);
+  store<T, V>(out + r * inter + c, y);
 }
 
 template <typename T, int V>
 __global__ void swiglu_backward(const T* __restrict__ x, int64_t x_stride, PiPartAdds adds, const T* __restrict__ dout,
-                                int64_t dout_stride, T* __restrict__ dx, int64_t rows, int64_t inter) {
-  const int64_t per_row = inter / V, total = rows * per_row;
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
-    const int64_t r = i / per_row, c = (i - r * per_row) * V;
-    float g[V], u[V];
-    gate_up<T, V>(x, x_stride, adds, r, c, inter, g, u);
-    auto d = load<T, V>(dout + r * dout_stride + c);
-    Pack<T, V> dg, du;
+                                int64_t dout_stride, T* __restrict__ dx, int64_t inter) {
+  const int64_t c = (blockIdx.y * (int64_t)blockDim.x + threadIdx.x) * V, r = blockIdx.x;
+  if (c >= inter) return;
+  float g[V], u[V];
+  gate_up<T, V>(x, x_stride, adds, r, c, inter, g, u);
+  auto d = load<T, V>(dout + r * dout_stride + c);
+  Pack<T, V> dg, du;
 #pragma unroll
-    for (int j = 0; j < V; j++) {
-      float a = g[j], b = u[j], e = Num<T>::in(d.v[j]), s = sigmoid(a);
-      dg.v[j] = Num<T>::out(e * b * s * (1.f + a * (1.f - s)));
-      du.v[j] = Num<T>::out(e * a * s);
-    }
-    T* row = dx + r * 2 * inter + c;
-    store<T, V>(row, dg);
-    store<T, V>(row + inter, du);
+  for (int j = 0; j < V; j++) {
+    float a = g[j], b = u[j], e = Num<T>::in(d.v[j]), s = sigmoid(a);
+    dg.v[j] = Num<T>::out(e * b * s * (1.f + a * (1.f - s)));
+    du.v[j] = Num<T>::out(e * a * s);
   }
+  T* row = dx + r * 2 * inter + c;
+  store<T, V>(row, dg);
+  store<T, V>(row + inter, du);
 }
 
 }  // namespace
@@ -83,10 +78,14 @@ cudaError_t pi_swiglu_forward_launch(PiDtype dtype, const void* x, int64_t x_str
     constexpr int V = 16 / sizeof(T);
     auto px = static_cast<const T*>(x);
     auto po = static_cast<T*>(out);
-    if (inter % V == 0 && x_stride % V == 0 && aligned16(x) && aligned16(out) && adds_vectorisable(adds, V))
-      swiglu_forward<T, V><<<blocks_for(rows * (inter / V)), kThreads, 0, stream>>>(px, x_stride, adds, po, rows, inter);
+    if (rows == 0 || inter == 0) return cudaSuccess;
+    const bool vec = inter % V == 0 && x_stride % V == 0 && aligned16(x) && aligned16(out) && adds_vectorisable(adds, V);
+    const RowGrid g = row_grid(rows, vec ? inter / V : inter);
+    if (!g.ok) return cudaErrorInvalidValue;
+    if (vec)
+      swiglu_forward<T, V><<<g.blocks, g.threads, 0, stream>>>(px, x_stride, adds, po, inter);
     else
-      swiglu_forward<T, 1><<<blocks_for(rows * inter), kThreads, 0, stream>>>(px, x_stride, adds, po, rows, inter);
+      swiglu_forward<T, 1><<<g.blocks, g.threads, 0, stream>>>(px, x_stride, adds, po, inter);
     return cudaGetLastError();
   });
 }
@@ -99,11 +98,15 @@ cudaError_t pi_swiglu_backward_launch(PiDtype dtype, const void* x, int64_t x_st
     auto px = static_cast<const T*>(x);
     auto pd = static_cast<const T*>(dout);
     auto pdx = static_cast<T*>(dx);
-    if (inter % V == 0 && x_stride % V == 0 && dout_stride % V == 0 && aligned16(x) && aligned16(dout) && aligned16(dx) &&
-        adds_vectorisable(adds, V))
-      swiglu_backward<T, V><<<blocks_for(rows * (inter / V)), kThreads, 0, stream>>>(px, x_stride, adds, pd, dout_stride, pdx, rows, inter);
+    if (rows == 0 || inter == 0) return cudaSuccess;
+    const bool vec = inter % V == 0 && x_stride % V == 0 && dout_stride % V == 0 && aligned16(x) && aligned16(dout) &&
+                     aligned16(dx) && adds_vectorisable(adds, V);
+    const RowGrid g = row_grid(rows, vec ? inter / V : inter);
+    if (!g.ok) return cudaErrorInvalidValue;
+    if (vec)
+      swiglu_backward<T, V><<<g.blocks, g.threads, 0, stream>>>(px, x_stride, adds, pd, dout_stride, pdx, inter);
     else
-      swiglu_backward<T, 1><<<blocks_for(rows * inter), kThreads, 0, stream>>>(px, x_stride, adds, pd, dout_stride, pdx, rows, inter);
+      swiglu_backward<T, 1><<<g.blocks, g.threads, 0, stream>>>(px, x_stride, adds, pd, dout_stride, pdx, inter);
     return cudaGetLastError();
   });
 }

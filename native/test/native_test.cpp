@@ -292,7 +292,7 @@ static void test_swiglu() {
   test_swiglu_case(at::kBFloat16, {2, 33}, 37, 2, 1, 1e-2);    // odd I, unaligned
   test_swiglu_case(at::kBFloat16, {1, 64}, 11008, 0, 0, 1e-2); // the 7B shape's I
   test_swiglu_case(at::kHalf, {2, 40}, 128, 0, 0, 2e-3);
-  test_swiglu_case(at::kFloat, {6000000}, 3, 0, 0, 1e-5);      // more work than one grid: the grid-stride loop
+  test_swiglu_case(at::kFloat, {6000000}, 3, 0, 0, 1e-5);      // more rows than a grid's y or z extent holds
   test_swiglu_case(at::kBFloat16, {4, 50}, 256, 16, 0, 1e-2, 3); // gate and up updates (LoRA), strided
   test_swiglu_case(at::kFloat, {3, 37}, 37, 3, 1, 1e-5, 2);      // up only, unaligned: the one-element path
   // The no-grad forward (activation checkpointing's first pass) records nothing and matches the recorded one bitwise.
