@@ -40,3 +40,15 @@ cudaError_t pi_rope_forward_launch(PiDtype dtype, const void* x, int64_t x_strid
 cudaError_t pi_rope_backward_launch(PiDtype dtype, const void* dq, const void* dk, const void* dv, const void* cos,
                                     const void* sin, int64_t cs_batch_stride, void* dx, int64_t rows, int64_t seq,
                                     int64_t heads, int64_t kv_heads, int64_t head_dim, cudaStream_t stream);
+
+// Cross-entropy of logits [rows, vocab] (row stride `stride`, unit column stride) against target [rows] (int64; rows
+// whose target is `ignore` count for nothing): lse[r] = log(sum_c exp(logits[r, c])) and loss[r] = lse[r] -
+// logits[r, target[r]] (0 where ignored, nan where the target is outside the vocabulary), both fp32.
+cudaError_t pi_cross_entropy_forward_launch(PiDtype dtype, const void* logits, int64_t stride, const int64_t* target,
+                                            int64_t ignore, int64_t rows, int64_t vocab, float* lse, float* loss,
+                                            cudaStream_t stream);
+// The backward: dx [rows, vocab] contiguous in the logits' dtype, dx[r, c] = scale * (exp(logits[r, c] - lse[r]) -
+// [c == target[r]]) for counted rows and 0 for ignored ones; scale is one fp32 value on the device (d(loss) / count).
+cudaError_t pi_cross_entropy_backward_launch(PiDtype dtype, const void* logits, int64_t stride, const int64_t* target,
+                                             int64_t ignore, int64_t rows, int64_t vocab, const float* lse,
+                                             const float* scale, void* dx, cudaStream_t stream);

@@ -58,6 +58,12 @@ PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor add_gate, PiTensor add_up, Pi
 PI_EXPORT int pi_rope_qkv(PiTensor qkv, PiTensor add_q, PiTensor add_k, PiTensor add_v, PiTensor cos, PiTensor sin,
                           int heads, int kv_heads, PiTensor* q, PiTensor* k, PiTensor* v);
 
+// Mean cross-entropy of logits [rows, vocab] (float32, bfloat16 or float16 on CUDA) against target [rows] (int64; rows
+// whose target is ignore_index count for nothing; nan where no row counts) as a new 0-dim fp32 tensor (*loss, owned by
+// the caller), with no fp32 copy of the logits; autograd records it, its backward writing d(logits) in the logits'
+// dtype in one kernel. Optional (cross_entropy.cpp + cross_entropy_kernel.cu, needs nvcc), as pi_rms_norm.
+PI_EXPORT int pi_cross_entropy(PiTensor logits, PiTensor target, int64_t ignore_index, PiTensor* loss);
+
 // libtorch's kineto profiler (optional exports): start records host ops, CUDA runtime calls and, when cuda != 0, the GPU's
 // kernels, copies and memsets; range_push/pop mark named user ranges (e.g. one per training step); stop ends the
 // profile and, when trace_path is not empty, saves it as a Chrome trace (the format of torch.profiler's

@@ -29,22 +29,22 @@ else
   flags=(-std=c++17 -O2 -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi" -I"$torch_dir/include" -I"$torch_dir/include/torch/csrc/api/include" -I"$cuda_inc")
   libs=(-L"$torch_dir/lib" -Wl,-rpath,"$torch_dir/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda)
   pids=()
-  for f in errors foreach adamw cuda_graph memory norm attention adamw_tensor_lr profiler swiglu rope; do c++ "${flags[@]}" -fvisibility=hidden -c "$root/native/src/$f.cpp" -o "$build-$f.o" & pids+=($!); done
+  for f in errors foreach adamw cuda_graph memory norm attention adamw_tensor_lr profiler swiglu rope cross_entropy; do c++ "${flags[@]}" -fvisibility=hidden -c "$root/native/src/$f.cpp" -o "$build-$f.o" & pids+=($!); done
   # The kit's own kernels include no torch header: nvcc alone, sm_90 (H100/H200) plus its PTX.
   if [[ -n "$nvcc" ]]; then
-    for f in swiglu rope; do "$nvcc" -std=c++17 -O3 -Xcompiler -fPIC -gencode 'arch=compute_90,code=[sm_90,compute_90]' -c "$root/native/src/${f}_kernel.cu" -o "$build-${f}_kernel.o" & pids+=($!); done
+    for f in swiglu rope cross_entropy; do "$nvcc" -std=c++17 -O3 -Xcompiler -fPIC -gencode 'arch=compute_90,code=[sm_90,compute_90]' -c "$root/native/src/${f}_kernel.cu" -o "$build-${f}_kernel.o" & pids+=($!); done
   fi
   for p in "${pids[@]}"; do wait "$p" || true; done
-  # The fused RMSNorm, GQA attention, tensor-lr AdamW, the profiler, SwiGLU and RoPE are optional (the kit falls back to
+  # The fused RMSNorm, GQA attention, tensor-lr AdamW, the profiler, SwiGLU, RoPE and cross-entropy are optional (the kit falls back to
   # TorchSharp ops or its other paths, or says the profiler is missing): a library without one beats no library.
   objs=("$build"-{errors,foreach,adamw,cuda_graph,memory}.o)
   test_flags=()
   for f in norm attention adamw_tensor_lr profiler; do
     if [[ -f "$build-$f.o" ]]; then objs+=("$build-$f.o"); else echo "native: $f.cpp did not compile; building without it" >&2; test_flags+=("-DPI_NO_${f^^}"); fi
   done
-  # SwiGLU and RoPE need their export, their kernel and the shared CUDA runtime (the one libtorch loads).
+  # SwiGLU, RoPE and cross-entropy need their export, their kernel and the shared CUDA runtime (the one libtorch loads).
   cudart="$(ls "$cuda_inc"/../lib64/libcudart.so "$cuda_inc"/../targets/x86_64-linux/lib/libcudart.so 2>/dev/null | head -n 1 || true)"
-  for f in swiglu rope; do
+  for f in swiglu rope cross_entropy; do
     if [[ -f "$build-$f.o" && -f "$build-${f}_kernel.o" && -n "$cudart" ]]; then objs+=("$build-$f.o" "$build-${f}_kernel.o")
     else echo "native: $f.cpp, ${f}_kernel.cu or libcudart missing; building without it" >&2; test_flags+=("-DPI_NO_${f^^}"); fi
   done

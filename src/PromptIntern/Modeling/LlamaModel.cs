@@ -1,3 +1,4 @@
+using PromptIntern.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -83,7 +84,11 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         // The labels shift left (the last position predicts nothing) rather than the logits right: the logits go to the
         // loss as they are, with no copy of a [B, T-1, vocab] slice forward and no zero-filled gradient for it backward.
         var target = cat([labels.narrow(1, 1, labels.shape[1] - 1), full([b, 1], IgnoreIndex, ScalarType.Int64, labels.device)], 1).reshape(-1);
-        return nn.functional.cross_entropy(logits.reshape(-1, v).to(ScalarType.Float32), target, ignore_index: IgnoreIndex).MoveToOuterDisposeScope();
+        var rows = logits.reshape(-1, v);
+        // On CUDA one kernel each way over the logits as they are; the eager form works on an fp32 copy of them.
+        var loss = (NativeExtension.HasCrossEntropy(rows) ? NativeExtension.TryCrossEntropy(rows, target, IgnoreIndex) : null)
+            ?? nn.functional.cross_entropy(rows.to(ScalarType.Float32), target, ignore_index: IgnoreIndex);
+        return loss.MoveToOuterDisposeScope();
     }
 
     public const long IgnoreIndex = -100;

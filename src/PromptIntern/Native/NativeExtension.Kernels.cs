@@ -6,14 +6,14 @@ namespace PromptIntern.Native;
 
 /// <summary>
 /// The kit's own CUDA kernels in libpromptintern_native (native/src/*_kernel.cu): SwiGLU and RoPE over the fused
-/// projections' outputs, one kernel each way, recorded by autograd. Each is optional (a build without nvcc lacks it), can
-/// be switched off by name in $PROMPTINTERN_NATIVE_SKIP (e.g. "swiglu,rope_qkv", to time the eager form), and is switched
+/// projections' outputs and the cross-entropy of low-precision logits, one kernel each way, recorded by autograd. Each is optional (a build without nvcc lacks it), can
+/// be switched off by name in $PROMPTINTERN_NATIVE_SKIP (e.g. "swiglu,rope_qkv,cross_entropy", to time the eager form), and is switched
 /// off for the rest of the process, said once on stderr, when a call fails: the caller then runs its eager form.
 /// </summary>
 public static unsafe partial class NativeExtension
 {
     public const string SkipVariable = "PROMPTINTERN_NATIVE_SKIP";
-    const string SwigluName = "swiglu", RopeQkvName = "rope_qkv";
+    const string SwigluName = "swiglu", RopeQkvName = "rope_qkv", CrossEntropyName = "cross_entropy";
 
     static readonly ConcurrentDictionary<string, string> KernelsOff = new(
         (Environment.GetEnvironmentVariable(SkipVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -39,6 +39,7 @@ public static unsafe partial class NativeExtension
             var present = new List<string>();
             if (api.Swiglu != null) present.Add(SwigluName);
             if (api.RopeQkv != null) present.Add(RopeQkvName);
+            if (api.CrossEntropy != null) present.Add(CrossEntropyName);
             var on = present.Where(n => !KernelsOff.ContainsKey(n)).ToList();
             var off = present.Where(KernelsOff.ContainsKey).Select(n => $"{n} off: {KernelsOff[n]}").ToList();
             return $"kernels {(on.Count > 0 ? string.Join(", ", on) : "none")}{(off.Count > 0 ? $" ({string.Join("; ", off)})" : "")}";
@@ -92,6 +93,24 @@ public static unsafe partial class NativeExtension
         GC.KeepAlive(qkv); GC.KeepAlive(addQ); GC.KeepAlive(addK); GC.KeepAlive(addV); GC.KeepAlive(cos); GC.KeepAlive(sin);
         if (rc == 0) return (Tensor.UnsafeCreateTensor(q), Tensor.UnsafeCreateTensor(k), Tensor.UnsafeCreateTensor(v));
         KernelFailed(api, RopeQkvName);
+        return null;
+    }
+
+    /// <summary>Whether <see cref="TryCrossEntropy"/> may apply: CUDA, a library that has pi_cross_entropy, float32/bfloat16/float16.</summary>
+    public static bool HasCrossEntropy(Tensor logits) => UsableOn(logits.device) && KernelApplies(logits, CrossEntropyName, Loaded.Value.Api!.CrossEntropy != null);
+
+    /// <summary>Mean cross-entropy of <paramref name="logits"/> [rows, vocab] against <paramref name="target"/> [rows]
+    /// (int64; <paramref name="ignoreIndex"/> counts for nothing) as one kernel over the logits in their own dtype, no fp32
+    /// copy: a 0-dim fp32 tensor recorded by autograd (its backward writes d(logits) in the logits' dtype in one kernel).
+    /// Null when the call failed (the kernel is then off).</summary>
+    public static Tensor? TryCrossEntropy(Tensor logits, Tensor target, long ignoreIndex)
+    {
+        var api = Require();
+        IntPtr result;
+        int rc = api.CrossEntropy(logits.Handle, target.Handle, ignoreIndex, &result);
+        GC.KeepAlive(logits); GC.KeepAlive(target);
+        if (rc == 0) return Tensor.UnsafeCreateTensor(result);
+        KernelFailed(api, CrossEntropyName);
         return null;
     }
 }

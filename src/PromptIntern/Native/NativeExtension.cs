@@ -36,6 +36,7 @@ public static unsafe partial class NativeExtension
         public delegate* unmanaged<int> ProfilerRangePop;
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr*, int> Swiglu;
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int> RopeQkv;
+        public delegate* unmanaged<IntPtr, IntPtr, long, IntPtr*, int> CrossEntropy;
     }
 
     static readonly Lazy<(Api? Api, string Status)> Loaded = new(Load);
@@ -82,6 +83,7 @@ public static unsafe partial class NativeExtension
                 ProfilerStop = (delegate* unmanaged<byte*, int>)Optional("pi_profiler_stop"),
                 Swiglu = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr*, int>)Optional("pi_swiglu"),
                 RopeQkv = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int, IntPtr*, IntPtr*, IntPtr*, int>)Optional("pi_rope_qkv"),
+                CrossEntropy = (delegate* unmanaged<IntPtr, IntPtr, long, IntPtr*, int>)Optional("pi_cross_entropy"),
             };
             var abi = api.Abi();
             if (abi != AbiVersion) return (null, $"off ({path}: ABI {abi}, this build needs {AbiVersion})");

@@ -155,16 +155,16 @@ public static class NativeSelfCheck
         return new Check("sdpa_gqa native == repeated kv heads (bf16)", err <= 2e-2, err, 2e-2, "output, q, k and v gradients, causal, 6 heads over 2");
     }
 
-    /// <summary>The kit's SwiGLU and RoPE kernels vs their eager forms: loss and every weight gradient of a nano model, fp32
+    /// <summary>The kit's SwiGLU, RoPE and cross-entropy kernels vs their eager forms: loss and every weight gradient of a nano model, fp32
     /// with and without activation checkpointing (the kernels run again in the recomputed forward), and bf16; then the
     /// same with LoRA on every linear layer (the RoPE and SwiGLU kernels add the updates of q, k, v, gate and up; B made
     /// non-zero so that A has gradients too).</summary>
     static IEnumerable<Check> Kernels(Device device)
     {
         using (var probe = zeros(1, device: device))
-            if (!NativeExtension.HasSwiglu(probe) && !NativeExtension.HasRopeQkv(probe))
+            if (!NativeExtension.HasSwiglu(probe) && !NativeExtension.HasRopeQkv(probe) && !NativeExtension.HasCrossEntropy(probe))
             {
-                yield return new Check("swiglu/rope_qkv kernels", true, 0, 0, $"skipped: none on ({NativeExtension.Status})");
+                yield return new Check("swiglu/rope_qkv/cross_entropy kernels", true, 0, 0, $"skipped: none on ({NativeExtension.Status})");
                 yield break;
             }
         var cases = new[] { (ScalarType.Float32, false, 1e-4), (ScalarType.Float32, true, 1e-4), (ScalarType.BFloat16, false, 5e-2) };
@@ -193,7 +193,7 @@ public static class NativeSelfCheck
             var native = Run();
             var eager = NativeExtension.WithoutKernels(Run);
             var err = native.Select((t, i) => RelErr(t, eager[i])).Max();
-            yield return new Check($"swiglu/rope_qkv kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")}{(lora ? ", LoRA all-linear" : "")})", err <= tol, err, tol,
+            yield return new Check($"swiglu/rope_qkv/cross_entropy kernels == eager ({dtype}{(ckpt ? ", checkpointed" : "")}{(lora ? ", LoRA all-linear" : "")})", err <= tol, err, tol,
                 $"loss and {native.Length - 1} {(lora ? "adapter" : "weight")} gradients, nano; {NativeExtension.Status}");
         }
     }
