@@ -32,9 +32,6 @@ public sealed class FusedPartUpdates : IDisposable
         return true;
     }
 
-    /// <summary>Whether any adapter gave an update.</summary>
-    public bool Any => _updates.Count > 0;
-
     /// <summary>The sum of the updates given for exactly rows [offset, offset + rows), or null where none was.</summary>
     public Tensor? For(long offset, long rows)
     {
