@@ -3,20 +3,18 @@
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
 # Usage (device machine, repository root, artifacts/gpu carried):
-#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals
+#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|mistral-graph
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
 #           prompt layouts per task (bench latency) at batch 1 and 8, ours beside the peers.
 #   profile-7b: where the 7B LoRA q,v step's time goes, ours vs the compiled peer (see the part below).
-#   lora-7b: profile-7b after the native library's own test and the kit's self-check, then 7B LoRA r32 on all linear
-#            layers, ours and the compiled peer.
-#   goals-rest: 1,024 + 64 decoding on the 7B shape and smol135m, smol135m full fine-tuning (timed and profiled), both
-#            beside the compiled peer, then length-bucketed against input-order evaluation batches on the GPU.
-#   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below).
+#   mistral-graph: graph against eager decoding of a sliding-window model (see mistral_graph_check).
+#   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below), then
+#           length-bucketed against input-order evaluation batches on the GPU.
 set -uo pipefail
 started=$(date +%s)
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|lora-7b|goals-rest|final-goals}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|mistral-graph}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
@@ -65,8 +63,7 @@ profile_7b() {
   ours_trace="$(ls -t "$OUT"/ours/promptintern-trace-llama2-7b-qv-*.json 2>/dev/null | head -1)"
   [[ -n "$ours_trace" ]] && mv "$ours_trace" "$traces/ours.json"
   peer 150 llama2-7b --train --lora qv "${prof[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
-  commit="$(cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown)"
-  python3 bench/profile_summary.py --top 25 --out "$OUT/profile-7b" --meta "git_commit=$commit" --meta "gpu=$(head -1 "$OUT/device.txt")" \
+  python3 bench/profile_summary.py --top 25 --out "$OUT/profile-7b" --meta "git_commit=$(bundle_commit)" --meta "gpu=$(head -1 "$OUT/device.txt")" \
     --meta "torch=$(python3 -c 'import torch; print(torch.__version__)')" --meta "native=$(sed -n 's/^native: \([^;]*\);.*/\1/p' "$OUT/ours.log" | head -1)" \
     --meta "config=llama2-7b shape, random bf16 base, LoRA r16 alpha 32 on q_proj and v_proj, batch 4 x seq 2048, activation checkpointing per block, bf16-mixed; 2 warm-up + 3 timed steps, then 2 profiled steps" \
     --meta "ours_engine=promptintern bench train (TorchSharp, eager step, native fused AdamW)" --meta "peer_engine=transformers + PEFT, torch.compile per decoder layer, fused AdamW (peer_torch.py --compile)" \
@@ -75,6 +72,37 @@ profile_7b() {
     gzip -c "$t" > "$t.gz" && (( $(stat -c %s "$t.gz") < 2 * 1024 * 1024 )) && cp "$t.gz" "$OUT/trace-$(basename "$t").gz"
   done
 }
+# Stops the job when the native library's own test failed: the rows below measure its kernels.
+native_gate() {
+  grep -q "native tests: all passed" "$OUT/native.log" && return 0
+  echo "error: the native library's test failed; nothing measured" >&2; exit 1
+}
+# The 7B shape's LoRA r32 on every linear layer, ours and the compiled peer.
+lora_all_7b() {
+  ours 90 train --config llama2-7b --lora all "${big[@]}"
+  peer 150 llama2-7b --train --lora all "${big[@]}" --compile
+}
+# smol135m full fine-tuning: ours with the whole-step CUDA graph, then eager timed and profiled (2 steps), the compiled
+# peer timed and profiled; bench/profile_summary.py compares the two traces.
+smol_training() {
+  local traces=/tmp/profile-smol ours_trace
+  rm -rf "$traces" && mkdir -p "$traces"
+  ours 40 train --config smol135m --lora none "${small[@]}" --graph
+  ours 60 train --config smol135m --lora none "${small[@]}" --profile-steps 2
+  ours_trace="$(ls -t "$OUT"/ours/promptintern-trace-smol135m-none-*.json 2>/dev/null | head -1)"
+  [[ -n "$ours_trace" ]] && mv "$ours_trace" "$traces/ours.json"
+  peer 130 smol135m --train --lora none "${small[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
+  python3 bench/profile_summary.py --top 25 --out "$OUT/profile-smol135m" --meta "git_commit=$(bundle_commit)" --meta "gpu=$(head -1 "$OUT/device.txt")" \
+    --meta "config=smol135m, full fine-tuning, batch 16 x seq 1024, bf16-mixed; 3 warm-up + 10 timed steps, then 2 profiled steps" \
+    $([[ -f "$traces/ours.json" ]] && echo "ours=$traces/ours.json") $([[ -f "$traces/peer.json" ]] && echo "peer=$traces/peer.json") 2>&1 | tee "$OUT/summary-smol.log"
+}
+# 64 new tokens after 1,024 prompt tokens at batch 1 on smol135m and the 7B shape, ours and the compiled peer (whose
+# 7B decoding compiles for minutes, hence its box).
+decoding_1024() {
+  ours 90 generate --config smol135m,llama2-7b "${gen[@]}"
+  peer 200 smol135m llama2-7b --generate "${gen[@]}" --compile
+}
+bundle_commit() { cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown; }
 # Graph decoding of a sliding-window model (the Mistral parity fixture: window 8, prompts of 20-40 tokens) against the
 # eager path on the same card: how many of 16 NL2Bash rows come out identical (bf16, so near-ties may differ).
 mistral_graph_check() {
@@ -159,48 +187,20 @@ case "$part" in
     # traces. Traces stay in /tmp (tens of MB); one comes back under $OUT only gzipped under 2 MB.
     profile_7b
     ;;
-  lora-7b)
-    # Both 7B LoRA rows in about eight minutes; stops after the native library's test when that fails, since every row
-    # below measures its kernels.
-    grep -q "native tests: all passed" "$OUT/native.log" || { echo "error: the native library's test failed; nothing measured" >&2; exit 1; }
-    self_check
-    profile_7b
-    ours 90 train --config llama2-7b --lora all "${big[@]}"
-    peer 150 llama2-7b --train --lora all "${big[@]}" --compile
-    ;;
-  goals-rest)
-    # The goals lora-7b leaves, in about nine minutes. The compiled peer's decoding of the 7B shape compiles for minutes,
-    # hence its box; the smol135m training rows are profiled on both sides (2 steps after the timed ones).
-    grep -q "native tests: all passed" "$OUT/native.log" || { echo "error: the native library's test failed; nothing measured" >&2; exit 1; }
-    ours 90 generate --config smol135m,llama2-7b "${gen[@]}"
-    peer 240 smol135m llama2-7b --generate "${gen[@]}" --compile
-    traces=/tmp/profile-smol && rm -rf "$traces" && mkdir -p "$traces"
-    ours 40 train --config smol135m --lora none "${small[@]}" --graph
-    ours 60 train --config smol135m --lora none "${small[@]}" --profile-steps 2
-    ours_trace="$(ls -t "$OUT"/ours/promptintern-trace-smol135m-none-*.json 2>/dev/null | head -1)"
-    [[ -n "$ours_trace" ]] && mv "$ours_trace" "$traces/ours.json"
-    peer 150 smol135m --train --lora none "${small[@]}" --compile --profile-steps 2 --profile-trace "$traces/peer.json"
-    python3 bench/profile_summary.py --top 25 --out "$OUT/profile-smol135m" --meta "git_commit=$(cat "${PROMPTINTERN_BUNDLE_DIR:-/tmp/promptintern-bundle}/promptintern/COMMIT" 2>/dev/null || echo unknown)" --meta "gpu=$(head -1 "$OUT/device.txt")" \
-      --meta "config=smol135m, full fine-tuning, batch 16 x seq 1024, bf16-mixed; 3 warm-up + 10 timed steps, then 2 profiled steps" \
-      $([[ -f "$traces/ours.json" ]] && echo "ours=$traces/ours.json") $([[ -f "$traces/peer.json" ]] && echo "peer=$traces/peer.json") 2>&1 | tee "$OUT/summary-smol.log"
-    ours 150 eval-batching --rows 400 --eval-batches 16,8
-    ;;
   final-goals)
     # Every training and decoding goal in one call, most important first; a step starts only while the call's budget
-    # (FINAL_SECONDS from the start of this script, default 520) leaves it the time box it is given: the 7B LoRA q,v step
-    # profiled beside the compiled peer, graph against eager decoding of a sliding-window model, 1,024 + 64 decoding on
-    # smol135m and the 7B shape beside the compiled peer, smol135m full fine-tuning (plain and whole-step CUDA graph)
-    # beside the compiled peer, then 7B LoRA r32 on all linear layers beside the compiled peer.
+    # (FINAL_SECONDS from the start of this script, default 520) leaves it the time box it is given. Stops after the
+    # native library's test when that fails, since every row measures its kernels.
+    native_gate
     self_check
-    fits 250 && profile_7b
-    fits 60 && mistral_graph_check
-    fits 150 && { ours 60 generate --config smol135m,llama2-7b "${gen[@]}"
-      peer 90 smol135m llama2-7b --generate "${gen[@]}" --compile; }
-    fits 130 && { ours 40 train --config smol135m --lora none "${small[@]}"
-      ours 30 train --config smol135m --lora none "${small[@]}" --graph
-      peer 60 smol135m --train --lora none "${small[@]}" --compile; }
-    fits 140 && { ours 60 train --config llama2-7b --lora all "${big[@]}"
-      peer 80 llama2-7b --train --lora all "${big[@]}" --compile; }
+    fits 180 && profile_7b
+    fits 180 && lora_all_7b
+    fits 200 && smol_training
+    fits 260 && decoding_1024
+    fits 100 && ours 90 eval-batching --rows 400 --eval-batches 16,8
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, lora-7b, goals-rest or final-goals" >&2; exit 2 ;;
+  mistral-graph)
+    mistral_graph_check
+    ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, final-goals or mistral-graph" >&2; exit 2 ;;
 esac
