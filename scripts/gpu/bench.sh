@@ -194,9 +194,9 @@ case "$part" in
     native_gate
     self_check
     fits 180 && profile_7b
-    fits 180 && lora_all_7b
-    fits 200 && smol_training
     fits 260 && decoding_1024
+    fits 200 && smol_training
+    fits 180 && lora_all_7b
     fits 100 && ours 90 eval-batching --rows 400 --eval-batches 16,8
     ;;
   mistral-graph)

@@ -54,4 +54,8 @@ else
   echo "native: built directly in $((SECONDS - start)) s"
 fi
 torch_lib="$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
-LD_LIBRARY_PATH="$out:$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/native_test"
+# A library whose test fails is set aside, so that run.sh does not load it: the kit then runs without it, and says so.
+LD_LIBRARY_PATH="$out:$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/native_test" && exit 0
+mv -f "$out/libpromptintern_native.so" "$out/libpromptintern_native.so.failed-test"
+echo "native: its test failed; the library is set aside as $out/libpromptintern_native.so.failed-test and the kit runs without it" >&2
+exit 1
