@@ -3,6 +3,7 @@
 // (softmax - onehot) * scale in the logits' dtype. The eager form converts the logits to fp32 and runs log_softmax and
 // its backward over that copy: about six passes over an fp32 [rows, vocab] tensor instead of two over the logits.
 #include <cfloat>
+#include <type_traits>
 #include "kernel_util.cuh"
 
 namespace {
@@ -71,39 +72,40 @@ __global__ void ce_backward(const T* __restrict__ logits, int64_t stride, const 
     d[c] = Num<T>::out(g * (__expf(Num<T>::in(x[c]) - l) - (c == t ? 1.f : 0.f)));
 }
 
-}  // namespace
-
-cudaError_t pi_cross_entropy_forward_launch(PiDtype dtype, const void* logits, int64_t stride, const int64_t* target,
-                                            int64_t ignore, int64_t rows, int64_t vocab, float* lse, float* loss,
-                                            cudaStream_t stream) {
-  return dispatch(dtype, [&](auto zero) {
+// Runs launch(T, V, px) with one block per row, V the elements of a 16-byte pack, or 1 where `packed` says no (each
+// launcher's alignment test, given V).
+template <typename F, typename P>
+cudaError_t per_row(PiDtype dtype, const void* logits, int64_t rows, P&& packed, F&& launch) {
+  return dispatch(dtype, [&](auto zero) -> cudaError_t {
     using T = decltype(zero);
     constexpr int V = 16 / sizeof(T);
     if (rows == 0) return cudaSuccess;
     if (rows > 2147483647) return cudaErrorInvalidValue;
     auto px = static_cast<const T*>(logits);
-    if (stride % V == 0 && aligned16(logits))
-      ce_forward<T, V><<<(unsigned)rows, kRowThreads, 0, stream>>>(px, stride, target, ignore, vocab, lse, loss);
-    else
-      ce_forward<T, 1><<<(unsigned)rows, kRowThreads, 0, stream>>>(px, stride, target, ignore, vocab, lse, loss);
+    if (packed(V)) launch(std::integral_constant<int, V>{}, px);
+    else launch(std::integral_constant<int, 1>{}, px);
     return cudaGetLastError();
+  });
+}
+
+}  // namespace
+
+cudaError_t pi_cross_entropy_forward_launch(PiDtype dtype, const void* logits, int64_t stride, const int64_t* target,
+                                            int64_t ignore, int64_t rows, int64_t vocab, float* lse, float* loss,
+                                            cudaStream_t stream) {
+  return per_row(dtype, logits, rows, [&](int v) { return stride % v == 0 && aligned16(logits); }, [&](auto v, auto px) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(px)>>;
+    ce_forward<T, decltype(v)::value><<<(unsigned)rows, kRowThreads, 0, stream>>>(px, stride, target, ignore, vocab, lse, loss);
   });
 }
 
 cudaError_t pi_cross_entropy_backward_launch(PiDtype dtype, const void* logits, int64_t stride, const int64_t* target,
                                              int64_t ignore, int64_t rows, int64_t vocab, const float* lse,
                                              const float* scale, void* dx, cudaStream_t stream) {
-  return dispatch(dtype, [&](auto zero) {
-    using T = decltype(zero);
-    constexpr int V = 16 / sizeof(T);
-    if (rows == 0) return cudaSuccess;
-    if (rows > 2147483647) return cudaErrorInvalidValue;
-    auto px = static_cast<const T*>(logits);
-    auto pd = static_cast<T*>(dx);
-    if (stride % V == 0 && vocab % V == 0 && aligned16(logits) && aligned16(dx))
-      ce_backward<T, V><<<(unsigned)rows, kRowThreads, 0, stream>>>(px, stride, target, ignore, vocab, lse, scale, pd);
-    else
-      ce_backward<T, 1><<<(unsigned)rows, kRowThreads, 0, stream>>>(px, stride, target, ignore, vocab, lse, scale, pd);
-    return cudaGetLastError();
-  });
+  return per_row(dtype, logits, rows, [&](int v) { return stride % v == 0 && vocab % v == 0 && aligned16(logits) && aligned16(dx); },
+                 [&](auto v, auto px) {
+                   using T = std::remove_const_t<std::remove_pointer_t<decltype(px)>>;
+                   ce_backward<T, decltype(v)::value><<<(unsigned)rows, kRowThreads, 0, stream>>>(
+                       px, stride, target, ignore, vocab, lse, scale, static_cast<T*>(dx));
+                 });
 }

@@ -194,6 +194,16 @@ static void test_sdpa_gqa() {
 #endif
 
 #if !defined(PI_NO_SWIGLU) || !defined(PI_NO_ROPE) || !defined(PI_NO_CROSS_ENTROPY)
+// Milliseconds per call of body over `reps` calls after one untimed call, the GPU drained before and after.
+template <typename F> static double ms_per_call(int reps, F&& body) {
+  body();
+  c10::cuda::device_synchronize();
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < reps; i++) body();
+  c10::cuda::device_synchronize();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / reps;
+}
+
 static const char* dtype_name(at::ScalarType t) { return t == at::kFloat ? "fp32" : t == at::kBFloat16 ? "bf16" : "fp16"; }
 
 static std::string label(const char* fmt, ...) {
@@ -399,18 +409,11 @@ static void test_rope_case(at::ScalarType dtype, int64_t b, int64_t t, int64_t h
 // training shape (4 x 2,048 rows, 32 heads of 128, bf16): a reading for the profile, not a check.
 static void time_rope_7b() {
   auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-  const int64_t b = 4, t = 2048, h = 32, d = 128, reps = 20;
+  const int64_t b = 4, t = 2048, h = 32, d = 128;
+  auto ms = [](auto&& body) { return ms_per_call(20, body); };
   auto [cos_t, sin_t] = rope_tables(t, d, at::kBFloat16);
   auto x = at::randn({b, t, 3 * h * d}, opt).requires_grad_(true);
   auto uq = at::randn({b, t, h * d}, opt).requires_grad_(true), uv = at::randn({b, t, h * d}, opt).requires_grad_(true);
-  auto ms = [&](auto&& body) {
-    body();
-    c10::cuda::device_synchronize();
-    auto start = std::chrono::steady_clock::now();
-    for (int64_t i = 0; i < reps; i++) body();
-    c10::cuda::device_synchronize();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / reps;
-  };
   auto call = [&](PiTensor aq, PiTensor av) {
     PiTensor q = nullptr, k = nullptr, v = nullptr;
     require(pi_rope_qkv(&x, aq, nullptr, av, &cos_t, &sin_t, (int)h, (int)h, &q, &k, &v));
@@ -509,17 +512,10 @@ static void test_cross_entropy_case(at::ScalarType dtype, int64_t rows, int64_t 
 // the eager form (fp32 copy, cross_entropy and their backwards): a reading, not a check.
 static void time_cross_entropy() {
   auto opt = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-  const int64_t rows = 16 * 1024, vocab = 49152, reps = 10;
+  const int64_t rows = 16 * 1024, vocab = 49152;
+  auto ms = [](auto&& body) { return ms_per_call(10, body); };
   auto x = at::randn({rows, vocab}, opt).requires_grad_(true);
   auto target = at::randint(0, vocab, {rows}, opt.dtype(at::kLong));
-  auto ms = [&](auto&& body) {
-    body();
-    c10::cuda::device_synchronize();
-    auto start = std::chrono::steady_clock::now();
-    for (int64_t i = 0; i < reps; i++) body();
-    c10::cuda::device_synchronize();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / reps;
-  };
   double mine = ms([&] { cross_entropy(x, target, -100).backward(); });
   double eager = ms([&] { at::cross_entropy_loss(x.to(at::kFloat), target, {}, at::Reduction::Mean, -100).backward(); });
   std::printf("TIME cross_entropy bf16 16384 x 49152, forward + backward: %.3f ms, eager (fp32 copy) %.3f ms\n", mine, eager);
