@@ -26,7 +26,6 @@ cudaError_t pi_swiglu_forward_launch(PiDtype dtype, const void* x, int64_t x_str
 cudaError_t pi_swiglu_backward_launch(PiDtype dtype, const void* x, int64_t x_stride, PiPartAdds adds, const void* dout,
                                       int64_t dout_stride, void* dx, int64_t rows, int64_t inter, cudaStream_t stream);
 
-
 // Rotary embedding of the fused qkv projection x [rows = B*T, (H + 2*Hkv) * D] (row stride x_stride; q heads, then k,
 // then v), plus adds: q [rows, H, D] and k [rows, Hkv, D] get y[j] = x[j] cos[j] - x[j+D/2] sin[j], y[j+D/2] =
 // x[j+D/2] cos[j+D/2] + x[j] sin[j+D/2] (rotate-half), v [rows, Hkv, D] is copied; all three outputs contiguous. cos
