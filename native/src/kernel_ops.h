@@ -22,6 +22,19 @@ inline at::Tensor as_rows(const at::Tensor& t, int64_t cols) {
   return r.size(0) == 0 || r.stride(1) == 1 ? r : r.contiguous();
 }
 
+// An adapter's update of one part of a fused output (null or undefined: none, an undefined tensor), checked to have the
+// fused output's dtype, device and shape but for its last dimension, which is the part's `width`.
+inline at::Tensor part_update(PiTensor update, const at::Tensor& fused, int64_t width, const char* name, const char* fused_name) {
+  if (update == nullptr || !update->defined()) return at::Tensor();
+  const auto& a = *update;
+  TORCH_CHECK(a.scalar_type() == fused.scalar_type() && a.device() == fused.device(), name, " must have ", fused_name,
+              "'s dtype and device");
+  auto expected = fused.sizes().vec();
+  expected.back() = width;
+  TORCH_CHECK(a.sizes() == at::IntArrayRef(expected), name, " has shape ", a.sizes(), "; expected ", at::IntArrayRef(expected));
+  return a;
+}
+
 inline void check_launch(cudaError_t e, const char* what) {
   TORCH_CHECK(e == cudaSuccess, what, " launch failed: ", cudaGetErrorString(e));
 }

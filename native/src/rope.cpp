@@ -115,15 +115,7 @@ PI_EXPORT int pi_rope_qkv(PiTensor qkv, PiTensor add_q, PiTensor add_k, PiTensor
     auto c = table(*cos, x, d, "cos"), s = table(*sin, x, d, "sin");
     PiTensor given[3] = {add_q, add_k, add_v};
     at::Tensor adds[3];
-    for (int i = 0; i < 3; i++) {
-      if (given[i] == nullptr || !given[i]->defined()) continue;
-      const auto& a = *given[i];
-      const int64_t w = part_of(i, heads, kv_heads, d).width;
-      TORCH_CHECK(a.scalar_type() == x.scalar_type() && a.device() == x.device(), kAddNames[i], " must have qkv's dtype and device");
-      TORCH_CHECK(a.dim() == 3 && a.size(0) == x.size(0) && a.size(1) == x.size(1) && a.size(2) == w, kAddNames[i], " has shape ",
-                  a.sizes(), "; expected [", x.size(0), ", ", x.size(1), ", ", w, "]");
-      adds[i] = a;
-    }
+    for (int i = 0; i < 3; i++) adds[i] = part_update(given[i], x, part_of(i, heads, kv_heads, d).width, kAddNames[i], "qkv");
     auto outs = RopeQkv::apply(x, adds[0], adds[1], adds[2], c, s, (int64_t)heads, (int64_t)kv_heads);
     *q = new at::Tensor(outs[0]);
     *k = new at::Tensor(outs[1]);

@@ -91,15 +91,7 @@ PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor add_gate, PiTensor add_up, Pi
     at::Tensor adds[2];
     PiTensor given[2] = {add_gate, add_up};
     const char* names[2] = {"add_gate", "add_up"};
-    for (int i = 0; i < 2; i++) {
-      if (given[i] == nullptr || !given[i]->defined()) continue;
-      const auto& a = *given[i];
-      TORCH_CHECK(a.scalar_type() == x.scalar_type() && a.device() == x.device(), names[i], " must have gate_up's dtype and device");
-      auto expected = x.sizes().vec();
-      expected.back() = inter;
-      TORCH_CHECK(a.sizes() == at::IntArrayRef(expected), names[i], " has shape ", a.sizes(), "; expected ", at::IntArrayRef(expected));
-      adds[i] = a;
-    }
+    for (int i = 0; i < 2; i++) adds[i] = part_update(given[i], x, inter, names[i], "gate_up");
     *out = new at::Tensor(SwiGLU::apply(x, adds[0], adds[1]));
   });
 }
