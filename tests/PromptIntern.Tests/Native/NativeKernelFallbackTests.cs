@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace PromptIntern.Tests.Native;
 
-/// <summary>The native SwiGLU and RoPE kernels apply only to CUDA tensors: on CPU the modules run their eager forms,
+/// <summary>The native SwiGLU, RoPE and cross-entropy kernels apply only to CUDA tensors: on CPU the modules run their eager forms,
 /// with the same numbers as the formulas written out (the GPU side is native/test/native_test.cpp and `bench native`).</summary>
 public class NativeKernelFallbackTests
 {
@@ -21,6 +21,7 @@ public class NativeKernelFallbackTests
         using var x = randn([2, 3, 8]);
         Assert.False(NativeExtension.HasSwiglu(x));
         Assert.False(NativeExtension.HasRopeQkv(x));
+        Assert.False(NativeExtension.HasCrossEntropy(x));
     }
 
     [Fact]
