@@ -3,6 +3,7 @@
 #include "../src/pi_native.h"
 #include <torch/csrc/autograd/autograd.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -541,44 +542,64 @@ static void test_cross_entropy() {
 }
 #endif
 
-int main() {
+// native_test [core|swiglu|cross_entropy|rope_qkv]: one group of checks (scripts/gpu/test-native.sh runs each group in
+// its own process, so that a kernel which faults the CUDA context fails only its own group and the kit can switch that
+// kernel off by name); no argument runs every group.
+int main(int argc, char** argv) {
+  const std::string only = argc > 1 ? argv[1] : "";
+  const std::vector<std::string> groups = {"core", "swiglu", "cross_entropy", "rope_qkv"};
+  if (!only.empty() && std::find(groups.begin(), groups.end(), only) == groups.end()) {
+    std::fprintf(stderr, "error: native_test group '%s': expected core, swiglu, cross_entropy or rope_qkv\n", only.c_str());
+    return 2;
+  }
+  auto runs = [&](const char* group) { return only.empty() || only == group; };
   std::printf("libpromptintern_native abi %d, torch %s, %s\n", pi_abi_version(), pi_torch_version(),
               at::hasCUDA() ? "cuda" : "no cuda");
   if (!at::hasCUDA()) { std::printf("FAIL no CUDA device\n"); return 1; }
   at::manual_seed(0);
-  test_fused_adamw(at::kFloat, 1e-5);
-  test_fused_adamw(at::kBFloat16, 2e-2);
-  test_clip();
-  test_foreach_copy();
-  test_graph();
-  test_memory();
+  if (runs("core")) {
+    test_fused_adamw(at::kFloat, 1e-5);
+    test_fused_adamw(at::kBFloat16, 2e-2);
+    test_clip();
+    test_foreach_copy();
+    test_graph();
+    test_memory();
 #ifndef PI_NO_NORM
-  test_rms_norm();
+    test_rms_norm();
 #endif
 #ifndef PI_NO_ATTENTION
-  test_sdpa_gqa();
+    test_sdpa_gqa();
 #endif
 #ifndef PI_NO_ADAMW_TENSOR_LR
-  test_fused_adamw_lr_tensor();
+    test_fused_adamw_lr_tensor();
 #endif
 #ifndef PI_NO_PROFILER
-  test_profiler();
+    test_profiler();
 #endif
+  }
+  if (runs("swiglu")) {
 #ifndef PI_NO_SWIGLU
-  test_swiglu();
+    test_swiglu();
 #else
-  std::printf("SKIP swiglu: pi_swiglu not built (no nvcc or a compile error; see the build log)\n");
+    std::printf("SKIP swiglu: pi_swiglu not built (no nvcc or a compile error; see the build log)\n");
 #endif
+  }
+  if (runs("cross_entropy")) {
 #ifndef PI_NO_CROSS_ENTROPY
-  test_cross_entropy();
+    test_cross_entropy();
 #else
-  std::printf("SKIP cross_entropy: pi_cross_entropy not built (no nvcc or a compile error; see the build log)\n");
+    std::printf("SKIP cross_entropy: pi_cross_entropy not built (no nvcc or a compile error; see the build log)\n");
 #endif
+  }
+  if (runs("rope_qkv")) {
 #ifndef PI_NO_ROPE
-  test_rope();
+    test_rope();
 #else
-  std::printf("SKIP rope: pi_rope_qkv not built (no nvcc or a compile error; see the build log)\n");
+    std::printf("SKIP rope: pi_rope_qkv not built (no nvcc or a compile error; see the build log)\n");
 #endif
-  std::printf(failures == 0 ? "native tests: all passed\n" : "native tests: %d FAILED\n", failures);
+  }
+  const std::string scope = only.empty() ? "" : " (" + only + ")";
+  if (failures == 0) std::printf("native tests%s: all passed\n", scope.c_str());
+  else std::printf("native tests%s: %d FAILED\n", scope.c_str(), failures);
   return failures == 0 ? 0 : 1;
 }

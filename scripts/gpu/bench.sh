@@ -24,8 +24,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | 
 # build (its test still runs).
 if [[ -n "${NATIVE_PREBUILT:-}" ]]; then
   mkdir -p /tmp/promptintern-native && cp "$NATIVE_PREBUILT"/{libpromptintern_native.so,native_test} /tmp/promptintern-native/
-  torch_lib="$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
-  LD_LIBRARY_PATH="/tmp/promptintern-native:$torch_lib" /tmp/promptintern-native/native_test 2>&1 | grep -v '^frame #' | tee "$OUT/native.log"
+  "$here/test-native.sh" /tmp/promptintern-native 2>&1 | tee "$OUT/native.log"
 else
   timeout 180 "$here/build-native.sh" 2>&1 | tee "$OUT/native.log"
 fi
@@ -72,9 +71,10 @@ profile_7b() {
     gzip -c "$t" > "$t.gz" && (( $(stat -c %s "$t.gz") < 2 * 1024 * 1024 )) && cp "$t.gz" "$OUT/trace-$(basename "$t").gz"
   done
 }
-# Stops the job when the native library's own test failed: the rows below measure its kernels.
+# Stops the job when the native library's core failed its test: the rows below measure it. A kernel whose own test
+# failed runs its eager form (test-native.sh); every result's native status names the kernels on.
 native_gate() {
-  grep -q "native tests: all passed" "$OUT/native.log" && return 0
+  grep -Eq "^native tests: (all passed|core passed)" "$OUT/native.log" && return 0
   echo "error: the native library's test failed; nothing measured" >&2; exit 1
 }
 # The 7B shape's LoRA r32 on every linear layer, ours and the compiled peer.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds libpromptintern_native.so (native/) on the GPU machine against the PyTorch installed there (the libtorch that
-# TorchSharp loads through scripts/gpu/run.sh), then runs its GPU test (native/test/native_test.cpp).
+# TorchSharp loads through scripts/gpu/run.sh), then runs its GPU test (scripts/gpu/test-native.sh).
 # Usage (device machine, repository root): scripts/gpu/build-native.sh [out-dir]   (default /tmp/promptintern-native)
 # scripts/gpu/run.sh exports PROMPTINTERN_NATIVE=<out-dir>/libpromptintern_native.so when that file exists; without it
 # the kit runs its TorchSharp-only path and says so ("native: off").
@@ -53,9 +53,5 @@ else
   c++ "${flags[@]}" "${test_flags[@]}" "$root/native/test/native_test.cpp" -o "$out/native_test" -L"$out" -Wl,-rpath,"$out" -lpromptintern_native "${libs[@]}"
   echo "native: built directly in $((SECONDS - start)) s"
 fi
-torch_lib="$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
-# A library whose test fails is set aside, so that run.sh does not load it: the kit then runs without it, and says so.
-LD_LIBRARY_PATH="$out:$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/native_test" && exit 0
-mv -f "$out/libpromptintern_native.so" "$out/libpromptintern_native.so.failed-test"
-echo "native: its test failed; the library is set aside as $out/libpromptintern_native.so.failed-test and the kit runs without it" >&2
-exit 1
+# Its test, one group per process: a library whose core fails is set aside, a kernel whose test fails is switched off.
+"$root/scripts/gpu/test-native.sh" "$out"
