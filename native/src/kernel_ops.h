@@ -4,6 +4,7 @@
 #include "pi_native.h"
 #include "kernels.h"
 #include <c10/cuda/CUDAStream.h>
+#include <optional>
 
 inline PiDtype kernel_dtype(const at::Tensor& t) {
   switch (t.scalar_type()) {
@@ -22,10 +23,12 @@ inline at::Tensor as_rows(const at::Tensor& t, int64_t cols) {
   return r.size(0) == 0 || r.stride(1) == 1 ? r : r.contiguous();
 }
 
-// An adapter's update of one part of a fused output (null or undefined: none, an undefined tensor), checked to have the
-// fused output's dtype, device and shape but for its last dimension, which is the part's `width`.
-inline at::Tensor part_update(PiTensor update, const at::Tensor& fused, int64_t width, const char* name, const char* fused_name) {
-  if (update == nullptr || !update->defined()) return at::Tensor();
+// An adapter's update of one part of a fused output (null or undefined: none), checked to have the fused output's dtype,
+// device and shape but for its last dimension, which is the part's `width`. Optional because a custom autograd
+// function records every at::Tensor argument as an input and reads its device, which an undefined tensor lacks.
+inline std::optional<at::Tensor> part_update(PiTensor update, const at::Tensor& fused, int64_t width, const char* name,
+                                             const char* fused_name) {
+  if (update == nullptr || !update->defined()) return std::nullopt;
   const auto& a = *update;
   TORCH_CHECK(a.scalar_type() == fused.scalar_type() && a.device() == fused.device(), name, " must have ", fused_name,
               "'s dtype and device");

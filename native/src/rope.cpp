@@ -37,19 +37,20 @@ Part part_of(int i, int64_t heads, int64_t kv_heads, int64_t d) {
 
 struct RopeQkv : public torch::autograd::Function<RopeQkv> {
   // cos and sin arrive as [Bc, T, D] contiguous (table() above).
-  // add_q, add_k, add_v: [B, T, part width] in qkv's dtype, or undefined.
+  // add_q, add_k, add_v: [B, T, part width] in qkv's dtype, or none.
   static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx, const at::Tensor& qkv,
-                                                const at::Tensor& add_q, const at::Tensor& add_k, const at::Tensor& add_v,
-                                                const at::Tensor& cos, const at::Tensor& sin, int64_t heads, int64_t kv_heads) {
+                                                const std::optional<at::Tensor>& add_q, const std::optional<at::Tensor>& add_k,
+                                                const std::optional<at::Tensor>& add_v, const at::Tensor& cos,
+                                                const at::Tensor& sin, int64_t heads, int64_t kv_heads) {
     const int64_t b = qkv.size(0), seq = qkv.size(1), width = qkv.size(2), d = width / (heads + 2 * kv_heads);
     c10::cuda::CUDAGuard guard(qkv.device());
     auto x = as_rows(qkv, width);
-    const at::Tensor* given[3] = {&add_q, &add_k, &add_v};
+    const std::optional<at::Tensor>* given[3] = {&add_q, &add_k, &add_v};
     at::Tensor add_rows[3];
     PiPartAdds adds{};
     for (int i = 0; i < 3; i++) {
-      if (!given[i]->defined()) continue;
-      add_rows[i] = as_rows(*given[i], part_of(i, heads, kv_heads, d).width);
+      if (!given[i]->has_value()) continue;
+      add_rows[i] = as_rows(given[i]->value(), part_of(i, heads, kv_heads, d).width);
       adds.part[i] = add_rows[i].data_ptr();
       adds.stride[i] = add_rows[i].stride(0);
       ctx->saved_data[kAddNames[i]] = true;
@@ -114,7 +115,7 @@ PI_EXPORT int pi_rope_qkv(PiTensor qkv, PiTensor add_q, PiTensor add_k, PiTensor
     kernel_dtype(x);
     auto c = table(*cos, x, d, "cos"), s = table(*sin, x, d, "sin");
     PiTensor given[3] = {add_q, add_k, add_v};
-    at::Tensor adds[3];
+    std::optional<at::Tensor> adds[3];
     for (int i = 0; i < 3; i++) adds[i] = part_update(given[i], x, part_of(i, heads, kv_heads, d).width, kAddNames[i], "qkv");
     auto outs = RopeQkv::apply(x, adds[0], adds[1], adds[2], c, s, (int64_t)heads, (int64_t)kv_heads);
     *q = new at::Tensor(outs[0]);

@@ -62,10 +62,11 @@ at::Tensor swiglu_backward(const at::Tensor& gate_up, const at::Tensor& add_gate
 // Saves the input and the updates only (as the eager form keeps gate and up): the backward recomputes silu from them.
 // Each update's gradient is its half of d(gate_up), a view.
 struct SwiGLU : public torch::autograd::Function<SwiGLU> {
-  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& gate_up, const at::Tensor& add_gate,
-                            const at::Tensor& add_up) {
-    ctx->save_for_backward({gate_up, add_gate, add_up});
-    return swiglu_forward(gate_up, add_gate, add_up);
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& gate_up,
+                            const std::optional<at::Tensor>& add_gate, const std::optional<at::Tensor>& add_up) {
+    const auto gate = add_gate.value_or(at::Tensor()), up = add_up.value_or(at::Tensor());
+    ctx->save_for_backward({gate_up, gate, up});
+    return swiglu_forward(gate_up, gate, up);
   }
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
     auto saved = ctx->get_saved_variables();
@@ -88,7 +89,7 @@ PI_EXPORT int pi_swiglu(PiTensor gate_up, PiTensor add_gate, PiTensor add_up, Pi
     TORCH_CHECK(x.size(-1) / 2 > 0, "gate_up's last dimension is empty");
     kernel_dtype(x);
     const int64_t inter = x.size(-1) / 2;
-    at::Tensor adds[2];
+    std::optional<at::Tensor> adds[2];
     PiTensor given[2] = {add_gate, add_up};
     const char* names[2] = {"add_gate", "add_up"};
     for (int i = 0; i < 2; i++) adds[i] = part_update(given[i], x, inter, names[i], "gate_up");
