@@ -22,7 +22,7 @@ def load_call(path):
     ours = []
     for f in sorted(glob.glob(os.path.join(path, "ours", "*.json"))):
         doc = json.load(open(f))
-        for r in doc["results"]:
+        for r in doc.get("results", []):  # other verbs (eval-batching) write their own shape
             ours.append(dict(r, _file=os.path.relpath(f, root), _env=doc["environment"]))
     # Rows a run printed but never wrote to its JSON (its process died later, e.g. out of memory) come from its log.
     seen = {json.dumps({k: v for k, v in r.items() if not k.startswith("_")}, sort_keys=True) for r in ours}
