@@ -3,7 +3,7 @@
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
 # Usage (device machine, repository root, artifacts/gpu carried):
-#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|mistral-graph
+#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|training-goals|mistral-graph
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
@@ -12,9 +12,10 @@
 #   mistral-graph: graph against eager decoding of a sliding-window model (see mistral_graph_check).
 #   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below), then
 #           length-bucketed against input-order evaluation batches on the GPU.
+#   training-goals: final-goals' training rows only.
 set -uo pipefail
 started=$(date +%s)
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|mistral-graph}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|training-goals|mistral-graph}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
@@ -199,8 +200,18 @@ case "$part" in
     fits 180 && lora_all_7b
     fits 100 && ours 90 eval-batching --rows 400 --eval-batches 16,8
     ;;
+  training-goals)
+    # final-goals' training rows only (the 7B LoRA q,v step profiled, smol135m full fine-tuning profiled, 7B LoRA on all
+    # linear layers), each beside the compiled peer, within FINAL_SECONDS; for a call that follows one whose decoding
+    # rows already stand.
+    native_gate
+    self_check
+    fits 180 && profile_7b
+    fits 200 && smol_training
+    fits 180 && lora_all_7b
+    ;;
   mistral-graph)
     mistral_graph_check
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, final-goals or mistral-graph" >&2; exit 2 ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, final-goals, training-goals or mistral-graph" >&2; exit 2 ;;
 esac
