@@ -85,7 +85,7 @@ for c in calls:
             for p, compiled in peers or [(None, False)]:  # a row without a peer in its call is listed, with no ratio
                 ratio = round(r["MedianMs"] / p["median_ms"], 3) if p else None
                 decode.append(dict(call=c["name"], device=c["device"], model=r["Model"], prompt_tokens=r["PromptTokens"], new_tokens=r["NewTokens"],
-                                   batch=r["Batch"], ours_decode=r["Decode"], peer=("compiled" if compiled else "eager") if p else "none in this call",
+                                   batch=r["Batch"], ours_decode=r["Decode"], native=r["_env"].get("native", "off"), peer=("compiled" if compiled else "eager") if p else "none in this call",
                                    ours_ms=r["MedianMs"], peer_ms=p["median_ms"] if p else None, ratio=ratio,
                                    goal=goal(("decode", r["Model"]), ratio) if compiled else None))
     by = {}

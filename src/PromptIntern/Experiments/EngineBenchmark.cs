@@ -49,15 +49,25 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
         r.Model, r.Task, r.Batch, DeviceName(r.Device), r.Ours.PromptTokens["full"], r.Ours.PromptTokens["query-only"],
         r.Ours.MsPerQuery["full"], r.Ours.MsPerQuery["query-only"], r.Ours.Speedup, r.PeerEager?.Speedup, r.PeerCompiled?.Speedup, r.PaperSpeedup)).ToList();
 
-    /// <summary>Every training and decoding row as one ratio to the peer of its own call, with the issue's goal where it has one.</summary>
+    /// <summary>Every training and decoding row as one ratio to the peer of its own call, with the issue's goal where it has one;
+    /// a row that ran with some of the native kernels off says which.</summary>
     public IReadOnlyList<EngineRatio> Ratios() =>
     [
         .. Summary.Train.Select(t => new EngineRatio("training", t.Call, DeviceName(t.Device), t.Model,
-            $"{(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)}, {t.Batch}x{t.Seq}, {t.OursStep} step", t.Peer, "tokens/s", t.OursTokensPerSecond,
+            $"{(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)}, {t.Batch}x{t.Seq}, {t.OursStep} step{KernelsOff(t.Native)}", t.Peer, "tokens/s", t.OursTokensPerSecond,
             t.PeerTokensPerSecond, t.Ratio, "> 1", t.Goal?.Target, t.Goal?.Met)),
         .. Summary.Decode.Select(d => new EngineRatio("decoding", d.Call, DeviceName(d.Device), d.Model,
-            $"{d.PromptTokens} + {d.NewTokens} tokens, batch {d.Batch}, {d.OursDecode}", d.Peer, "ms", d.OursMs, d.PeerMs, d.Ratio, "< 1", d.Goal?.Target, d.Goal?.Met)),
+            $"{d.PromptTokens} + {d.NewTokens} tokens, batch {d.Batch}, {d.OursDecode}{KernelsOff(d.Native)}", d.Peer, "ms", d.OursMs, d.PeerMs, d.Ratio, "< 1",
+            d.Goal?.Target, d.Goal?.Met)),
     ];
+
+    /// <summary>", kernels swiglu, rope_qkv off" where the run's native status (NativeExtension.Status) names kernels
+    /// off, else "".</summary>
+    static string KernelsOff(string? native)
+    {
+        var off = KernelOff().Matches(native ?? "").Select(m => m.Groups[1].Value).ToList();
+        return off.Count == 0 ? "" : $", kernels {string.Join(", ", off)} off";
+    }
 
     /// <summary>The README's speed bullet: per model shape at the largest batch, the query-only speed-up per task, ours and
     /// the peer's, beside the paper's; <paramref name="readmeDirectory"/> makes the links to summary.md relative;
@@ -80,7 +90,33 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
         return Wrapped("- **Speed-ups grow with model size.** Our small bases decode bound by kernel launches, so their latency columns " +
             "say little. Timing the full prompt against the query alone at the tasks' measured lengths (random weights, ours beside " +
             $"transformers on one {devices}), {(oneBatch ? $"at batch {rows[0][0].Batch} " : "")}query-only is faster ({string.Join(" / ", tasks)}) by " +
-            $"{string.Join("; ", shapes)}; the paper reports {paper.ToString("0.##", CultureInfo.InvariantCulture)}x. {ratiosLink}");
+            $"{string.Join("; ", shapes)}; the paper reports {paper.ToString("0.##", CultureInfo.InvariantCulture)}x. {ratiosLink}") +
+            ((ratios ?? this).EngineBullet(Link(ratios ?? this)) is { } engine ? "\n" + Wrapped(engine) : "");
+    }
+
+    /// <summary>The README's engine bullet: per training and decoding shape, ours against the compiled peer of the same call
+    /// (the eager training step, the default; a shape's newest call with every kernel on where there is one), with MFU and
+    /// peak memory for training; null when the session has no compiled peer. Ratios keep three decimals, so that 0.999
+    /// does not read as parity.</summary>
+    string? EngineBullet(string link)
+    {
+        static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+        static T Newest<T>(IEnumerable<T> rows, Func<T, string?> native) =>
+            rows.Where(r => KernelsOff(native(r)) == "").DefaultIfEmpty(rows.Last()).Last()!;
+        var train = Summary.Train.Where(t => t.Peer.StartsWith("compiled") && t.Ratio is not null && t.OursStep == "eager")
+            .GroupBy(t => (t.Model, t.Lora)).Select(g => Newest(g, t => t.Native))
+            .Select(t => $"{F(t.Ratio!.Value, "0.000")}x at {t.Model} {(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)} {t.Batch}x{t.Seq}" +
+                $" ({(t.ProfiledRatio is { } p ? $"profiled steps {F(p, "0.000")}x; " : "")}MFU {F(t.OursMfu ?? 0, "0.00")} / {F(t.PeerMfu ?? 0, "0.00")}; " +
+                $"peak {F(t.OursPeakGib ?? 0, "0.0")} / {F(t.PeerPeakGib ?? 0, "0.0")} GiB{KernelsOff(t.Native)})").ToList();
+        var decode = Summary.Decode.Where(d => d.Peer == "compiled" && d.Ratio is not null)
+            .GroupBy(d => (d.Model, d.PromptTokens, d.NewTokens, d.Batch)).Select(g => Newest(g, d => d.Native))
+            .Select(d => $"{F(d.Ratio!.Value, "0.000")}x at {d.Model} ({d.PromptTokens:N0} + {d.NewTokens} tokens, batch {d.Batch}{KernelsOff(d.Native)})").ToList();
+        if (train.Count + decode.Count == 0) return null;
+        var device = DeviceName(Summary.Train.Select(t => t.Device).Concat(Summary.Decode.Select(d => d.Device)).First());
+        return $"- **The engine beside transformers + PEFT under torch.compile** (same GPU call, one {device}; {link}): " +
+            (train.Count > 0 ? $"training throughput, ours / the peer's, {string.Join("; ", train)}" : "") +
+            (train.Count > 0 && decode.Count > 0 ? ". " : "") +
+            (decode.Count > 0 ? $"Decoding time, ours / the peer's, {string.Join("; ", decode)}" : "") + ".";
     }
 
     /// <summary>A Markdown bullet wrapped as the README's prose is: lines of at most 118 characters, continuations indented.</summary>
@@ -99,6 +135,9 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
 
     [GeneratedRegex(@"^session(\d+)")]
     private static partial Regex SessionName();
+
+    [GeneratedRegex(@"(\w+) off:")]
+    private static partial Regex KernelOff();
 }
 
 /// <summary>One task and batch of the layout benchmark: prompt tokens and ms per query for the full prompt and the query
@@ -123,16 +162,21 @@ public sealed record EngineSummary(
         [property: JsonPropertyName("call")] string Call, [property: JsonPropertyName("device")] string Device,
         [property: JsonPropertyName("model")] string Model, [property: JsonPropertyName("lora")] string Lora,
         [property: JsonPropertyName("batch")] int Batch, [property: JsonPropertyName("seq")] int Seq,
-        [property: JsonPropertyName("ours_step")] string OursStep, [property: JsonPropertyName("peer")] string Peer,
+        [property: JsonPropertyName("ours_step")] string OursStep, [property: JsonPropertyName("native")] string? Native,
+        [property: JsonPropertyName("peer")] string Peer,
         [property: JsonPropertyName("ours_tokens_per_s")] double OursTokensPerSecond,
         [property: JsonPropertyName("peer_tokens_per_s")] double? PeerTokensPerSecond,
-        [property: JsonPropertyName("ratio")] double? Ratio, [property: JsonPropertyName("goal")] Goal? Goal);
+        [property: JsonPropertyName("ratio")] double? Ratio, [property: JsonPropertyName("goal")] Goal? Goal,
+        [property: JsonPropertyName("profiled_ratio")] double? ProfiledRatio = null, [property: JsonPropertyName("ours_mfu")] double? OursMfu = null,
+        [property: JsonPropertyName("peer_mfu")] double? PeerMfu = null, [property: JsonPropertyName("ours_peak_gib")] double? OursPeakGib = null,
+        [property: JsonPropertyName("peer_peak_gib")] double? PeerPeakGib = null);
 
     public sealed record DecodeRow(
         [property: JsonPropertyName("call")] string Call, [property: JsonPropertyName("device")] string Device,
         [property: JsonPropertyName("model")] string Model, [property: JsonPropertyName("prompt_tokens")] int PromptTokens,
         [property: JsonPropertyName("new_tokens")] int NewTokens, [property: JsonPropertyName("batch")] int Batch,
-        [property: JsonPropertyName("ours_decode")] string OursDecode, [property: JsonPropertyName("peer")] string Peer,
+        [property: JsonPropertyName("ours_decode")] string OursDecode, [property: JsonPropertyName("native")] string? Native,
+        [property: JsonPropertyName("peer")] string Peer,
         [property: JsonPropertyName("ours_ms")] double OursMs, [property: JsonPropertyName("peer_ms")] double? PeerMs,
         [property: JsonPropertyName("ratio")] double? Ratio, [property: JsonPropertyName("goal")] Goal? Goal);
 

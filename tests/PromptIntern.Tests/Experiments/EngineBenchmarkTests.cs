@@ -46,6 +46,21 @@ public class EngineBenchmarkTests
     }
 
     [Fact]
+    public void Session10_RatiosSayWhichNativeKernelsWereOff()
+    {
+        var ratios = EngineBenchmark.Load(Path.Combine(KitPaths.Results, "bench", "session10")).Ratios();
+        var qv = ratios.Where(r => r.Kind == "training" && r.Model == "llama2-7b" && r.Setting.StartsWith("LoRA qv")).ToDictionary(r => r.Call);
+        Assert.EndsWith(", kernels swiglu, rope_qkv off", qv["call1-h100-final-goals"].Setting);
+        Assert.Equal("LoRA qv, 4x2048, eager step", qv["call2-h100-training-goals"].Setting);
+        Assert.All(ratios.Where(r => r.Kind == "decoding"), r => Assert.EndsWith("kernels swiglu, rope_qkv off", r.Setting));
+        // The README's engine bullet takes each shape's newest call with every kernel on, and keeps 0.999 from reading as 1.00.
+        var session10 = EngineBenchmark.Load(Path.Combine(KitPaths.Results, "bench", "session10"));
+        var bullet = Regex.Replace(EngineBenchmark.Load(CommittedSession6).ReadmeBlock(KitPaths.Root, session10), @"\s+", " ");
+        Assert.Contains("1.073x at llama2-7b LoRA qv 4x2048 (profiled steps 0.999x; MFU 0.38 / 0.36; peak 16.1 / 18.4 GiB)", bullet);
+        Assert.DoesNotContain("0.859x", bullet);
+    }
+
+    [Fact]
     public void Load_MalformedSummary_NamesTheFile()
     {
         using var dir = new TempDir();
