@@ -3,7 +3,7 @@
 # ONE call, so the ratios compare the same card. Builds and checks the native extension first (its absence is recorded:
 # "native: off"). Writes everything under $OUT (logs + our JSON/Markdown under $OUT/ours).
 # Usage (device machine, repository root, artifacts/gpu carried):
-#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|training-goals|mistral-graph
+#   scripts/gpu/bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|training-goals|small-goals|mistral-graph
 #   train:  full fine-tuning and LoRA (r16 q,v) at 16 x 1024 on nano and smol135m; Llama-2-7B shape LoRA r16 q,v and
 #           r32 all-linear at 4 x 2048 with activation checkpointing (both sides); one profiled peer step.
 #   decode: 64 new tokens after 1,024 prompt tokens at batch 1 (nano, smol135m, 7B shape), then the paper's three
@@ -13,9 +13,10 @@
 #   final-goals: every goal in one call, most important first, within FINAL_SECONDS (see the part below), then
 #           length-bucketed against input-order evaluation batches on the GPU.
 #   training-goals: final-goals' training rows only.
+#   small-goals: nano full fine-tuning and 1,024 + 64 decoding (nano, smol135m, then the 7B shape) beside the compiled peer.
 set -uo pipefail
 started=$(date +%s)
-part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|training-goals|mistral-graph}"
+part="${1:?usage: bench.sh train|decode|ours-and-decode-peers|train-ratios|train-goals|decode-goals|goals-short|profile-7b|final-goals|training-goals|small-goals|mistral-graph}"
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 # The same attention backend order for both sides (run.sh sets it for ours; see there why).
 export TORCH_CUDNN_SDPA_DEPRIORITIZED="${TORCH_CUDNN_SDPA_DEPRIORITIZED:-1}"
@@ -210,8 +211,19 @@ case "$part" in
     fits 200 && smol_training
     fits 180 && lora_all_7b
     ;;
+  small-goals)
+    # The small shapes' goals within FINAL_SECONDS: nano full fine-tuning (eager and whole-step graph) beside the compiled
+    # peer, 1,024 + 64 decoding on nano and smol135m beside the compiled peer, then on the 7B shape where it fits.
+    native_gate
+    self_check
+    ours 60 train --config nano --lora none "${small[@]}"
+    ours 40 train --config nano --lora none "${small[@]}" --graph
+    peer 100 nano --train --lora none "${small[@]}" --compile
+    fits 150 && ours 60 generate --config nano,smol135m "${gen[@]}" && peer 120 nano smol135m --generate "${gen[@]}" --compile
+    fits 200 && ours 60 generate --config llama2-7b "${gen[@]}" && peer 150 llama2-7b --generate "${gen[@]}" --compile
+    ;;
   mistral-graph)
     mistral_graph_check
     ;;
-  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, final-goals, training-goals or mistral-graph" >&2; exit 2 ;;
+  *) echo "error: bench.sh part '$part': expected train, decode, ours-and-decode-peers, train-ratios, train-goals, decode-goals, goals-short, profile-7b, final-goals, training-goals, small-goals or mistral-graph" >&2; exit 2 ;;
 esac
