@@ -55,7 +55,7 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
     [
         .. Summary.Train.Select(t => new EngineRatio("training", t.Call, DeviceName(t.Device), t.Model,
             $"{(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)}, {t.Batch}x{t.Seq}, {t.OursStep} step{KernelsOff(t.Native)}", t.Peer, "tokens/s", t.OursTokensPerSecond,
-            t.PeerTokensPerSecond, t.Ratio, "> 1", t.Goal?.Target, t.Goal?.Met)),
+            t.PeerTokensPerSecond, t.Ratio, "> 1", t.Goal?.Target, t.Goal?.Met, t.ProfiledRatio)),
         .. Summary.Decode.Select(d => new EngineRatio("decoding", d.Call, DeviceName(d.Device), d.Model,
             $"{d.PromptTokens} + {d.NewTokens} tokens, batch {d.Batch}, {d.OursDecode}{KernelsOff(d.Native)}", d.Peer, "ms", d.OursMs, d.PeerMs, d.Ratio, "< 1",
             d.Goal?.Target, d.Goal?.Met)),
@@ -92,6 +92,25 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
             $"transformers on one {devices}), {(oneBatch ? $"at batch {rows[0][0].Batch} " : "")}query-only is faster ({string.Join(" / ", tasks)}) by " +
             $"{string.Join("; ", shapes)}; the paper reports {paper.ToString("0.##", CultureInfo.InvariantCulture)}x. {ratiosLink}") +
             ((ratios ?? this).EngineBullet(Link(ratios ?? this)) is { } engine ? "\n" + Wrapped(engine) : "");
+    }
+
+    /// <summary>results/README.md's engine table: every ratio of this session (<see cref="Ratios"/>), one row each;
+    /// <paramref name="readmeDirectory"/> makes the link to summary.md relative.</summary>
+    public string RatiosMarkdown(string readmeDirectory)
+    {
+        static string N(double? x, string format) => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+        var link = Path.GetRelativePath(readmeDirectory, Path.Combine(Folder, "summary.md")).Replace('\\', '/');
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"From [{Session}/summary.md]({link}) (`bench/engine_summary.py`; the session's README says what each call ran). " +
+            "Every ratio is ours / the peer's in the same call on the same card: training tokens/s (> 1 = ours faster), decoding " +
+            "milliseconds (< 1 = ours faster). A goal is met only where the timed and the profiled ratio both meet it.");
+        sb.AppendLine();
+        sb.AppendLine("| kind | model | setting | peer | unit | ours | peer value | ours/peer | profiled steps | goal | call | card |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in Ratios())
+            sb.AppendLine($"| {r.Kind} | {r.Model} | {r.Setting} | {r.Peer} | {r.Unit} | {N(r.Ours, "0.#")} | {N(r.PeerValue, "0.#")} | {N(r.Ratio, "0.000")} | " +
+                $"{N(r.ProfiledRatio, "0.000")} | {(r.Goal is null ? "-" : $"{r.Goal}: {(r.GoalMet == true ? "met" : "missed")}")} | {r.Call} | {r.Device} |");
+        return sb.ToString().TrimEnd();
     }
 
     /// <summary>The README's engine bullet: per training and decoding shape, ours against the compiled peer of the same call
@@ -146,9 +165,10 @@ public sealed record LayoutSpeedup(string Model, string Task, int Batch, string 
     double FullMsPerQuery, double QueryOnlyMsPerQuery, double Ours, double? PeerEager, double? PeerCompiled, double Paper);
 
 /// <summary>One engine measurement against the peer of the same call: <see cref="Ratio"/> is ours / peer in
-/// <see cref="Unit"/>; <see cref="Better"/> says which side of 1 favours ours.</summary>
+/// <see cref="Unit"/>; <see cref="Better"/> says which side of 1 favours ours; <see cref="ProfiledRatio"/>, where the call
+/// also profiled both sides, is the same ratio over the profiled steps (the goal is met only where both meet it).</summary>
 public sealed record EngineRatio(string Kind, string Call, string Device, string Model, string Setting, string Peer, string Unit,
-    double Ours, double? PeerValue, double? Ratio, string Better, string? Goal, bool? GoalMet);
+    double Ours, double? PeerValue, double? Ratio, string Better, string? Goal, bool? GoalMet, double? ProfiledRatio = null);
 
 /// <summary>summary.json of one benchmark session (bench/engine_summary.py).</summary>
 public sealed record EngineSummary(

@@ -101,4 +101,16 @@ public class EngineBenchmarkTests
         Assert.Equal(bench.ReadmeBlock(KitPaths.Root, EngineBenchmark.Latest(Path.Combine(KitPaths.Results, "bench"))).Trim(), block.Groups[1].Value.Trim());
         Assert.Contains(bench.Speedups("llama2-7b").Max(r => r.Ours).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "x", block.Groups[1].Value);
     }
+
+    /// <summary>results/README.md's engine table is the newest session's ratios, as <c>promptintern report</c> writes them.</summary>
+    [Fact]
+    public void ResultsReadmeBenchBlock_IsTheNewestSessionsRatios()
+    {
+        var readme = File.ReadAllText(Path.Combine(KitPaths.Results, "README.md"));
+        var block = Regex.Match(readme, "<!-- bench:begin -->\n(.*?)\n<!-- bench:end -->", RegexOptions.Singleline);
+        Assert.True(block.Success, "results/README.md lacks the bench block");
+        var latest = EngineBenchmark.Latest(Path.Combine(KitPaths.Results, "bench"))!;
+        Assert.Equal(latest.RatiosMarkdown(KitPaths.Results).Trim(), block.Groups[1].Value.Trim());
+        Assert.Equal(latest.Ratios().Count, block.Groups[1].Value.Split('\n').Count(l => l.StartsWith("| training |") || l.StartsWith("| decoding |")));
+    }
 }
