@@ -12,8 +12,8 @@ namespace PromptIntern.Experiments;
 /// Training: ours/peer tokens/s (&gt; 1 = ours faster). Decoding: ours/peer median latency (&lt; 1 = ours faster).</summary>
 public static class BenchReport
 {
-    const string Note = "ours: TorchSharp 0.107, bf16 weights AND optimizer state (no autocast in TorchSharp), AdamW unfused; " +
-        "peer: fp32 weights under bf16 autocast, fused AdamW. Same card, same machine.";
+    const string Note = "In this run (before the native extension), ours: TorchSharp 0.107, bf16 weights AND optimizer state " +
+        "(no autocast in TorchSharp), AdamW unfused; peer: fp32 weights under bf16 autocast, fused AdamW. Same card, same machine.";
 
     /// <summary>Writes ratios.json and ratios.md into <paramref name="benchRoot"/> and returns the table with its notes (the
     /// README block); null when the folder holds no run of ours.</summary>
