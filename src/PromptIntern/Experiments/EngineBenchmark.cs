@@ -119,17 +119,17 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
     /// does not read as parity.</summary>
     string? EngineBullet(string link)
     {
-        static string F(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
+        static string F(double? x, string format) => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
         static T Newest<T>(IEnumerable<T> rows, Func<T, string?> native) =>
             rows.Where(r => KernelsOff(native(r)) == "").DefaultIfEmpty(rows.Last()).Last()!;
         var train = Summary.Train.Where(t => t.Peer.StartsWith("compiled") && t.Ratio is not null && t.OursStep == "eager")
             .GroupBy(t => (t.Model, t.Lora)).Select(g => Newest(g, t => t.Native))
-            .Select(t => $"{F(t.Ratio!.Value, "0.000")}x at {t.Model} {(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)} {t.Batch}x{t.Seq}" +
-                $" ({(t.ProfiledRatio is { } p ? $"profiled steps {F(p, "0.000")}x; " : "")}MFU {F(t.OursMfu ?? 0, "0.00")} / {F(t.PeerMfu ?? 0, "0.00")}; " +
-                $"peak {F(t.OursPeakGib ?? 0, "0.0")} / {F(t.PeerPeakGib ?? 0, "0.0")} GiB{KernelsOff(t.Native)})").ToList();
+            .Select(t => $"{F(t.Ratio, "0.000")}x at {t.Model} {(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)} {t.Batch}x{t.Seq}" +
+                $" ({(t.ProfiledRatio is { } p ? $"profiled steps {F(p, "0.000")}x; " : "")}MFU {F(t.OursMfu, "0.00")} / {F(t.PeerMfu, "0.00")}; " +
+                $"peak {F(t.OursPeakGib, "0.0")} / {F(t.PeerPeakGib, "0.0")} GiB{KernelsOff(t.Native)})").ToList();
         var decode = Summary.Decode.Where(d => d.Peer == "compiled" && d.Ratio is not null)
             .GroupBy(d => (d.Model, d.PromptTokens, d.NewTokens, d.Batch)).Select(g => Newest(g, d => d.Native))
-            .Select(d => $"{F(d.Ratio!.Value, "0.000")}x at {d.Model} ({d.PromptTokens:N0} + {d.NewTokens} tokens, batch {d.Batch}{KernelsOff(d.Native)})").ToList();
+            .Select(d => $"{F(d.Ratio, "0.000")}x at {d.Model} ({d.PromptTokens:N0} + {d.NewTokens} tokens, batch {d.Batch}{KernelsOff(d.Native)})").ToList();
         if (train.Count + decode.Count == 0) return null;
         var device = DeviceName(Summary.Train.Select(t => t.Device).Concat(Summary.Decode.Select(d => d.Device)).First());
         return $"- **The engine beside transformers + PEFT under torch.compile** (same GPU call, one {device}; {link}): " +
