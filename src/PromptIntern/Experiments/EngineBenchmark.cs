@@ -74,7 +74,7 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
     /// <paramref name="ratios"/>, a newer session without layouts, is linked for the engine's ratios.</summary>
     public string ReadmeBlock(string readmeDirectory, EngineBenchmark? ratios = null)
     {
-        static string X(double? x) => x is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+        static string X(double? x) => x is null ? "-" : Number(x, "0.00") + "x";
         var rows = Models.Select(m => Speedups(m)).Where(s => s.Count > 0).Select(s => s.Where(r => r.Batch == s.Max(x => x.Batch)).ToList()).ToList();
         var tasks = rows.SelectMany(s => s.Select(r => r.Task)).Distinct().ToList();
         string PerTask(IReadOnlyList<LayoutSpeedup> s, Func<LayoutSpeedup, double?> pick) =>
@@ -82,7 +82,7 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
         bool oneBatch = rows.Select(s => s[0].Batch).Distinct().Count() == 1;
         var shapes = rows.Select(s => $"{PerTask(s, r => r.Ours)} at the {s[0].Model} shape{(oneBatch ? "" : $" (batch {s[0].Batch})")}" +
             (s.Any(r => r.PeerEager is not null) ? $" (transformers: {PerTask(s, r => r.PeerEager)})" : ""));
-        string Link(EngineBenchmark b) => $"[{b.Session}]({Path.GetRelativePath(readmeDirectory, Path.Combine(b.Folder, "summary.md")).Replace('\\', '/')})";
+        string Link(EngineBenchmark b) => $"[{b.Session}]({b.SummaryPath(readmeDirectory)})";
         var ratiosLink = ratios is null || ratios.Session == Session ? $"Batch 1 and the engine's training and decoding ratios: {Link(this)}."
             : $"Batch 1: {Link(this)}; the engine's latest training and decoding ratios: {Link(ratios)}.";
         var devices = string.Join(", ", rows.SelectMany(s => s.Select(r => r.Device)).Distinct());
@@ -98,18 +98,16 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
     /// <paramref name="readmeDirectory"/> makes the link to summary.md relative.</summary>
     public string RatiosMarkdown(string readmeDirectory)
     {
-        static string N(double? x, string format) => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
-        var link = Path.GetRelativePath(readmeDirectory, Path.Combine(Folder, "summary.md")).Replace('\\', '/');
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine($"From [{Session}/summary.md]({link}) (`bench/engine_summary.py`; the session's README says what each call ran). " +
+        sb.AppendLine($"From [{Session}/summary.md]({SummaryPath(readmeDirectory)}) (`bench/engine_summary.py`; the session's README says what each call ran). " +
             "Every ratio is ours / the peer's in the same call on the same card: training tokens/s (> 1 = ours faster), decoding " +
             "milliseconds (< 1 = ours faster). A goal is met only where the timed and the profiled ratio both meet it.");
         sb.AppendLine();
         sb.AppendLine("| kind | model | setting | peer | unit | ours | peer value | ours/peer | profiled steps | goal | call | card |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in Ratios())
-            sb.AppendLine($"| {r.Kind} | {r.Model} | {r.Setting} | {r.Peer} | {r.Unit} | {N(r.Ours, "0.#")} | {N(r.PeerValue, "0.#")} | {N(r.Ratio, "0.000")} | " +
-                $"{N(r.ProfiledRatio, "0.000")} | {(r.Goal is null ? "-" : $"{r.Goal}: {(r.GoalMet == true ? "met" : "missed")}")} | {r.Call} | {r.Device} |");
+            sb.AppendLine($"| {r.Kind} | {r.Model} | {r.Setting} | {r.Peer} | {r.Unit} | {Number(r.Ours, "0.#")} | {Number(r.PeerValue, "0.#")} | {Number(r.Ratio, "0.000")} | " +
+                $"{Number(r.ProfiledRatio, "0.000")} | {(r.Goal is null ? "-" : $"{r.Goal}: {(r.GoalMet == true ? "met" : "missed")}")} | {r.Call} | {r.Device} |");
         return sb.ToString().TrimEnd();
     }
 
@@ -119,17 +117,16 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
     /// does not read as parity.</summary>
     string? EngineBullet(string link)
     {
-        static string F(double? x, string format) => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
         static T Newest<T>(IEnumerable<T> rows, Func<T, string?> native) =>
             rows.Where(r => KernelsOff(native(r)) == "").DefaultIfEmpty(rows.Last()).Last()!;
         var train = Summary.Train.Where(t => t.Peer.StartsWith("compiled") && t.Ratio is not null && t.OursStep == "eager")
             .GroupBy(t => (t.Model, t.Lora)).Select(g => Newest(g, t => t.Native))
-            .Select(t => $"{F(t.Ratio, "0.000")}x at {t.Model} {(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)} {t.Batch}x{t.Seq}" +
-                $" ({(t.ProfiledRatio is { } p ? $"profiled steps {F(p, "0.000")}x; " : "")}MFU {F(t.OursMfu, "0.00")} / {F(t.PeerMfu, "0.00")}; " +
-                $"peak {F(t.OursPeakGib, "0.0")} / {F(t.PeerPeakGib, "0.0")} GiB{KernelsOff(t.Native)})").ToList();
+            .Select(t => $"{Number(t.Ratio, "0.000")}x at {t.Model} {(t.Lora == "none" ? "full FT" : "LoRA " + t.Lora)} {t.Batch}x{t.Seq}" +
+                $" ({(t.ProfiledRatio is { } p ? $"profiled steps {Number(p, "0.000")}x; " : "")}MFU {Number(t.OursMfu, "0.00")} / {Number(t.PeerMfu, "0.00")}; " +
+                $"peak {Number(t.OursPeakGib, "0.0")} / {Number(t.PeerPeakGib, "0.0")} GiB{KernelsOff(t.Native)})").ToList();
         var decode = Summary.Decode.Where(d => d.Peer == "compiled" && d.Ratio is not null)
             .GroupBy(d => (d.Model, d.PromptTokens, d.NewTokens, d.Batch)).Select(g => Newest(g, d => d.Native))
-            .Select(d => $"{F(d.Ratio, "0.000")}x at {d.Model} ({d.PromptTokens:N0} + {d.NewTokens} tokens, batch {d.Batch}{KernelsOff(d.Native)})").ToList();
+            .Select(d => $"{Number(d.Ratio, "0.000")}x at {d.Model} ({d.PromptTokens:N0} + {d.NewTokens} tokens, batch {d.Batch}{KernelsOff(d.Native)})").ToList();
         if (train.Count + decode.Count == 0) return null;
         var device = DeviceName(Summary.Train.Select(t => t.Device).Concat(Summary.Decode.Select(d => d.Device)).First());
         return $"- **The engine beside transformers + PEFT under torch.compile** (same GPU call, one {device}; {link}): " +
@@ -137,6 +134,12 @@ public sealed partial record EngineBenchmark(string Folder, EngineSummary Summar
             (train.Count > 0 && decode.Count > 0 ? ". " : "") +
             (decode.Count > 0 ? $"Decoding time, ours / the peer's, {string.Join("; ", decode)}" : "") + ".";
     }
+
+    /// <summary>This session's summary.md relative to <paramref name="directory"/>, with forward slashes (a Markdown link).</summary>
+    string SummaryPath(string directory) => Path.GetRelativePath(directory, Path.Combine(Folder, "summary.md")).Replace('\\', '/');
+
+    /// <summary><paramref name="x"/> in <paramref name="format"/> (invariant culture), or "-" where the session did not record it.</summary>
+    static string Number(double? x, string format) => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 
     /// <summary>A Markdown bullet wrapped as the README's prose is: lines of at most 118 characters, continuations indented.</summary>
     static string Wrapped(string bullet)

@@ -17,6 +17,7 @@ public static class KitReport
         var written = new List<string>();
         var resultsReadme = Path.Combine(resultsRoot, "README.md");
         var benchRoot = Path.Combine(resultsRoot, "bench");
+        var latestEngine = EngineBenchmark.Latest(benchRoot);
         var section = ResultsReport.Write(resultsRoot,
             stamp[..^2] + "; each experiment's own commit, machine, date and config are in `results/experiments/<id>/config.json`._", saveTable);
         written.Add(Path.Combine(resultsRoot, "report"));
@@ -27,7 +28,7 @@ public static class KitReport
             // native extension).
             var baseline = BenchReport.Write(benchRoot);
             if (baseline != null) written.Add(Path.Combine(benchRoot, "ratios.md"));
-            if ((EngineBenchmark.Latest(benchRoot)?.RatiosMarkdown(resultsRoot) ?? baseline) is { } bench)
+            if ((latestEngine?.RatiosMarkdown(resultsRoot) ?? baseline) is { } bench)
                 ReadmeSection.Replace(resultsReadme, "bench", bench);
             written.Add(resultsReadme);
         }
@@ -35,7 +36,7 @@ public static class KitReport
         {
             ReadmeSection.Replace(readme, "headline", Headline(Path.Combine(resultsRoot, "experiments")) + Environment.NewLine + stamp);
             if (EngineBenchmark.Latest(benchRoot, withLayouts: true) is { } engine)
-                ReadmeSection.Replace(readme, "speed", engine.ReadmeBlock(Path.GetDirectoryName(Path.GetFullPath(readme))!, EngineBenchmark.Latest(benchRoot)));
+                ReadmeSection.Replace(readme, "speed", engine.ReadmeBlock(Path.GetDirectoryName(Path.GetFullPath(readme))!, latestEngine));
             written.Add(readme);
         }
         return written;
